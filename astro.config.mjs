@@ -1,0 +1,11 @@
+// The Hindsight site: static pages built from the knowledge base that `hindsight build`
+// validates and hands over (see src/site/data.ts).
+import { defineConfig } from 'astro/config';
+
+export default defineConfig({
+  output: 'static',
+  trailingSlash: 'always',
+  build: { format: 'directory' },
+  // Postmortem text is rendered by src/site/render.ts, not by Astro's Markdown pipeline.
+  markdown: { syntaxHighlight: false },
+});

@@ -1,0 +1,73 @@
+/**
+ * The knowledge base's own files: settings (hindsight.yml), cause taxonomy (causes.yml) and
+ * service catalogue (services.yml). Pure parsing; reading them is the loader's job.
+ */
+import type { z } from 'zod';
+import { causesSchema, type Cause } from '../schemas/cause.ts';
+import { frontMatterSchema } from '../schemas/frontmatter.ts';
+import { servicesSchema, type Service } from '../schemas/service.ts';
+import { settingsSchema, type Settings } from '../schemas/settings.ts';
+import { Diagnostics, type Diagnostic } from './diagnostics.ts';
+import { checkFields } from './fields.ts';
+import { parseYaml } from './yaml.ts';
+
+export interface Catalog {
+  settings: Settings;
+  /** Cause id → cause; undefined when causes.yml is missing or broken. */
+  causes: ReadonlyMap<string, Cause> | undefined;
+  /** Service id → service; undefined when there is no usable services.yml. */
+  services: ReadonlyMap<string, Service> | undefined;
+  /** The front matter schema built for this knowledge base's vocabulary. */
+  frontMatter: ReturnType<typeof frontMatterSchema>;
+}
+
+/** Parses one catalogue file's text against its schema. */
+export function parseCatalogFile<S extends z.ZodType>(schema: S, text: string, file: string): { value: z.infer<S> | undefined; diagnostics: Diagnostic[] } {
+  const diagnostics = new Diagnostics(file);
+  const yaml = parseYaml(text.replace(/^\uFEFF/, ''), 1, diagnostics);
+  let value: z.infer<S> | undefined;
+  if (yaml.value !== undefined || diagnostics.list.length === 0) {
+    const data = yaml.value ?? {};
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+      diagnostics.report('frontmatter-type', { line: 1, column: 1 }, `${file.split('/').pop()} must be a mapping of ids to entries.`);
+    } else {
+      value = checkFields(schema, data, yaml, diagnostics);
+    }
+  }
+  return { value, diagnostics: diagnostics.list };
+}
+
+export interface CatalogTexts {
+  settings?: { file: string; text: string };
+  causes?: { file: string; text: string };
+  services?: { file: string; text: string };
+}
+
+/** Builds the catalogue from the three files' texts (each may be absent). */
+export function parseCatalog(texts: CatalogTexts): { catalog: Catalog; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const read = <S extends z.ZodType>(schema: S, source: { file: string; text: string } | undefined) => {
+    if (!source) return undefined;
+    const result = parseCatalogFile(schema, source.text, source.file);
+    diagnostics.push(...result.diagnostics);
+    return result.value;
+  };
+  const settings = read(settingsSchema, texts.settings) ?? settingsSchema.parse({});
+  const causes = read(causesSchema, texts.causes);
+  const services = read(servicesSchema, texts.services);
+  const causeMap = causes ? new Map(Object.entries(causes)) : undefined;
+  const serviceMap = services ? new Map(Object.entries(services)) : undefined;
+  return {
+    catalog: {
+      settings,
+      causes: causeMap,
+      services: serviceMap,
+      frontMatter: frontMatterSchema({
+        severities: settings.severities,
+        ...(causeMap ? { causeIds: [...causeMap.keys()] } : {}),
+        ...(serviceMap ? { serviceIds: [...serviceMap.keys()] } : {}),
+      }),
+    },
+    diagnostics,
+  };
+}

@@ -1,0 +1,60 @@
+import { rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasErrors } from '../diagnostics.ts';
+import { loadKnowledgeBase } from '../loader.ts';
+import { formatPretty } from '../reporters.ts';
+import { handOver } from '../site/data.ts';
+import type { CommandResult } from './result.ts';
+
+export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR]
+
+Validates the content folder and, when it has no error, builds the static site. With any
+error nothing is written and the previous output is left untouched.
+
+Options:
+  --content DIR   content folder (default: content)
+  --out DIR       output folder (default: dist)
+  -h, --help      show this help
+`;
+
+/** The Hindsight package itself, where astro.config.mjs and src/pages live. */
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BuildOptions {
+  cwd: string;
+  content?: string;
+  out?: string;
+  color?: boolean;
+}
+
+export async function build({ cwd, content = 'content', out = 'dist', color = false }: BuildOptions): Promise<CommandResult> {
+  const kb = await loadKnowledgeBase(content, { cwd });
+  if (hasErrors(kb.diagnostics)) {
+    return {
+      status: 1,
+      stderr: `${formatPretty(kb.diagnostics, { files: kb.files }, color)}Build stopped: fix the errors above. Nothing was written to ${out}.\n`,
+    };
+  }
+  const contentDir = path.resolve(cwd, content);
+  const outDir = path.resolve(cwd, out);
+  // Build beside the output and swap it in at the end, so a failed build leaves the old site.
+  const partial = `${outDir}.partial-${process.pid}`;
+  handOver(contentDir, kb);
+  process.env.HINDSIGHT_CONTENT = contentDir;
+  process.env.ASTRO_TELEMETRY_DISABLED = '1';
+  const { build: astroBuild } = await import('astro');
+  try {
+    await astroBuild({ root: PACKAGE_ROOT, outDir: partial, logLevel: 'warn' });
+    await rm(outDir, { recursive: true, force: true });
+    await rename(partial, outDir);
+  } finally {
+    await rm(partial, { recursive: true, force: true });
+  }
+  const published = kb.postmortems.filter((p) => p.data.status === 'published').length;
+  const warnings = kb.diagnostics.length;
+  return {
+    status: 0,
+    stdout: `Built ${published} incident page${published === 1 ? '' : 's'} into ${path.relative(cwd, outDir) || '.'}/${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'}; run hindsight validate)` : ''}.\n`,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The `hindsight` command line: a thin dispatcher. Each command is a function taking
+ * `{cwd, ...}` and returning its output and status; this is the one place that prints them
+ * and sets the exit code.
+ */
+import { parseArgs } from 'node:util';
+import { ContentFolderError } from '../loader.ts';
+import { build, buildHelp } from './build.ts';
+import { createPostmortem, newHelp } from './new.ts';
+import { UsageError, type CommandResult } from './result.ts';
+import { validate, validateHelp } from './validate.ts';
+
+export const mainHelp = `Usage: hindsight <command> [options]
+
+Commands:
+  validate   check the postmortems of a content folder
+  new        start a postmortem from the template
+  build      validate, then build the static site
+
+Run \`hindsight <command> --help\` for a command's options.
+`;
+
+const COMMON = { help: { type: 'boolean', short: 'h' }, content: { type: 'string' } } as const;
+
+export async function run(argv: readonly string[], cwd: string, color: boolean): Promise<CommandResult> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'validate': {
+        const { values } = parseArgs({ args: rest, options: { ...COMMON, format: { type: 'string' } } });
+        return values.help ? { status: 0, stdout: validateHelp } : await validate({ cwd, ...values, color });
+      }
+      case 'new': {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...COMMON, date: { type: 'string' } } });
+        if (values.help) return { status: 0, stdout: newHelp };
+        if (positionals.length > 1) throw new UsageError('Give the title as one argument, in quotes: hindsight new "Queue workers stalled".');
+        return await createPostmortem({ cwd, ...values, title: positionals[0] });
+      }
+      case 'build': {
+        const { values } = parseArgs({ args: rest, options: { ...COMMON, out: { type: 'string' } } });
+        return values.help ? { status: 0, stdout: buildHelp } : await build({ cwd, ...values, color });
+      }
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        return { status: command === undefined ? 2 : 0, ...(command === undefined ? { stderr: mainHelp } : { stdout: mainHelp }) };
+      default:
+        throw new UsageError(`Unknown command ${JSON.stringify(command)}.\n\n${mainHelp}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof ContentFolderError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      return { status: 2, stderr: `hindsight: ${(error as Error).message}\n` };
+    }
+    throw error;
+  }
+}
+
+export async function main(): Promise<void> {
+  const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+  const result = await run(process.argv.slice(2), process.cwd(), color);
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  process.exitCode = result.status;
+}

@@ -1,0 +1,36 @@
+import { hasErrors } from '../diagnostics.ts';
+import { loadKnowledgeBase } from '../loader.ts';
+import { format, FORMATS, type Format } from '../reporters.ts';
+import { UsageError, type CommandResult } from './result.ts';
+
+export const validateHelp = `Usage: hindsight validate [--content DIR] [--format pretty|json|github]
+
+Checks every postmortem of the content folder and the rules across files (unique ids,
+existing causes, services and related postmortems).
+
+Options:
+  --content DIR   content folder (default: content)
+  --format NAME   pretty (default), json (one array of {file, line, column, severity,
+                  rule, message}) or github (workflow-command annotations)
+  -h, --help      show this help
+
+Exit status: 0 no errors (warnings allowed), 1 at least one error, 2 could not run.
+`;
+
+export interface ValidateOptions {
+  cwd: string;
+  content?: string;
+  format?: string;
+  color?: boolean;
+}
+
+export async function validate({ cwd, content = 'content', format: kind = 'pretty', color = false }: ValidateOptions): Promise<CommandResult> {
+  if (!(FORMATS as readonly string[]).includes(kind)) {
+    throw new UsageError(`Unknown format ${JSON.stringify(kind)}; expected one of ${FORMATS.join(', ')}.`);
+  }
+  const kb = await loadKnowledgeBase(content, { cwd });
+  return {
+    status: hasErrors(kb.diagnostics) ? 1 : 0,
+    stdout: format(kind as Format, kb.diagnostics, { files: kb.files }, color),
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Splitting a postmortem into its front matter and body. Pure. gray-matter finds the block;
+ * its engines are replaced so that only YAML is ever parsed, by our safe reader, and any other
+ * front-matter language (gray-matter would `eval` `---js`) is refused before gray-matter runs.
+ */
+import matter from 'gray-matter';
+import type { Diagnostics } from './diagnostics.ts';
+import { quote } from './diagnostics.ts';
+
+export interface Split {
+  /** YAML source of the front matter, or undefined when there is no usable block. */
+  yaml: string | undefined;
+  /** The body with its front matter lines blanked, so Markdown positions are true to the file. */
+  body: string;
+  /** Line of the file on which the body starts. */
+  bodyLine: number;
+}
+
+const refuse = () => {
+  throw new Error('front matter languages other than YAML are refused');
+};
+/** Engines handed to gray-matter: every language it knows, YAML included, returns the raw text or refuses. */
+const ENGINES = {
+  yaml: (source: string) => ({ source }),
+  javascript: refuse,
+  js: refuse,
+  coffee: refuse,
+  json: refuse,
+  toml: refuse,
+};
+
+export function splitFrontMatter(text: string, diagnostics: Diagnostics): Split {
+  const lines = text.split('\n');
+  const first = (lines[0] ?? '').replace(/\r$/, '');
+  const none: Split = { yaml: undefined, body: text, bodyLine: 1 };
+
+  if (!first.startsWith('---')) {
+    diagnostics.report('frontmatter-missing', { line: 1, column: 1 }, 'A postmortem must start with front matter: a `---` line, the YAML fields, and a closing `---` line.');
+    return none;
+  }
+  const language = first.slice(3).trim();
+  if (language !== '' && !/^-+$/.test(language)) {
+    diagnostics.report('frontmatter-language', { line: 1, column: 4 }, `Front matter language ${quote(language)} is refused; write the block as YAML after a plain \`---\` line.`);
+    return { ...none, body: blankLines(lines, lines.length), bodyLine: lines.length + 1 };
+  }
+  if (first !== '---') {
+    diagnostics.report('frontmatter-missing', { line: 1, column: 1 }, 'The first line must be exactly `---` to open the front matter.');
+    return none;
+  }
+  const close = lines.findIndex((line, i) => i > 0 && line.replace(/\r$/, '') === '---');
+  if (close === -1) {
+    diagnostics.report('frontmatter-unclosed', { line: 1, column: 1 }, 'The front matter opened on line 1 is never closed; add a `---` line after the last field.');
+    return { ...none, body: '', bodyLine: lines.length + 1 };
+  }
+
+  // gray-matter closes the block at the first line that starts with `---`; ours must agree.
+  const early = lines.findIndex((line, i) => i > 0 && i < close && line.startsWith('---'));
+  if (early !== -1) {
+    diagnostics.report('frontmatter-unclosed', { line: early + 1, column: 1 }, 'A line starting with `---` inside the front matter; the closing line must be exactly `---`.');
+    return { ...none, body: '', bodyLine: lines.length + 1 };
+  }
+
+  const file = matter(text, { language: 'yaml', engines: ENGINES });
+  const data = file.data as { source?: string };
+  return {
+    yaml: data.source ?? '',
+    body: blankLines(lines, close + 1) + lines.slice(close + 1).join('\n'),
+    bodyLine: close + 2,
+  };
+}
+
+/** As many empty lines as the first `count` lines of the file, so later positions keep their line. */
+const blankLines = (lines: readonly string[], count: number) => '\n'.repeat(Math.min(count, lines.length));

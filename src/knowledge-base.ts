@@ -1,0 +1,63 @@
+/**
+ * A knowledge base: the catalogue plus every postmortem, and the rules that span files.
+ * Pure and linear in the number of files: ids go through one map, never pairwise.
+ */
+import type { Catalog } from './catalog.ts';
+import { compareDiagnostics, quote, type Diagnostic } from './diagnostics.ts';
+import type { ParseResult, Postmortem } from './postmortem.ts';
+import { RULES } from './rules.ts';
+import { didYouMean } from './suggest.ts';
+
+export interface KnowledgeBase {
+  catalog: Catalog;
+  /** Postmortems without errors, sorted by date (newest first), then id. */
+  postmortems: Postmortem[];
+  /** Every diagnostic of every file, sorted by file, line and column. */
+  diagnostics: Diagnostic[];
+  /** Number of postmortem files read. */
+  files: number;
+}
+
+export function assembleKnowledgeBase(catalog: Catalog, results: readonly ParseResult[], catalogDiagnostics: readonly Diagnostic[]): KnowledgeBase {
+  const diagnostics: Diagnostic[] = [...catalogDiagnostics];
+  for (const result of results) diagnostics.push(...result.diagnostics);
+
+  // Ids are unique, also without regard to case (two files that differ in case collide on
+  // case-insensitive file systems and in URLs).
+  const byFolded = new Map<string, ParseResult>();
+  const failed = new Set<ParseResult>();
+  for (const result of [...results].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
+    const folded = result.id.toLowerCase();
+    const first = byFolded.get(folded);
+    if (first) {
+      const how = first.id === result.id ? 'the same id' : `an id that differs only in case (${quote(first.id)})`;
+      diagnostics.push(cross(result.file, 1, 1, 'id-duplicate', `${quote(first.file)} already has ${how}; postmortem ids must be unique across all folders, so rename one of the files.`));
+      failed.add(result);
+    } else {
+      byFolded.set(folded, result);
+    }
+  }
+
+  const ids = new Set(results.map((r) => r.id));
+  for (const result of results) {
+    for (const related of result.related) {
+      if (related.id === result.id) {
+        diagnostics.push(cross(result.file, related.at.line, related.at.column, 'related-self', `This postmortem lists itself in \`related\`; remove ${quote(related.id)}.`));
+      } else if (!ids.has(related.id)) {
+        const hint = didYouMean(related.id, ids) || '; no postmortem has that id (ids are file names without `.md`).';
+        diagnostics.push(cross(result.file, related.at.line, related.at.column, 'related-unknown', `Unknown related postmortem ${quote(related.id)}${hint}`));
+        failed.add(result);
+      }
+    }
+  }
+
+  const postmortems = results
+    .filter((r) => r.postmortem && !failed.has(r))
+    .map((r) => r.postmortem!)
+    .sort((a, b) => (a.data.date < b.data.date ? 1 : a.data.date > b.data.date ? -1 : a.id < b.id ? -1 : 1));
+  return { catalog, postmortems, diagnostics: diagnostics.sort(compareDiagnostics), files: results.length };
+}
+
+function cross(file: string, line: number, column: number, rule: keyof typeof RULES, message: string): Diagnostic {
+  return { file, line, column, severity: RULES[rule].severity, rule, message };
+}

@@ -1,0 +1,108 @@
+/**
+ * Reading a content folder from disk. The only module of the core that touches the file system:
+ * the CLI and the site both load postmortems through `loadKnowledgeBase`, so they cannot disagree.
+ * Each file is read once and parsed once.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { parseCatalog, type CatalogTexts } from './catalog.ts';
+import type { Diagnostic } from './diagnostics.ts';
+import { assembleKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
+import { parsePostmortem, type ParseResult } from './postmortem.ts';
+
+/** The content folder is missing or is not a folder: nothing can be checked (exit status 2). */
+export class ContentFolderError extends Error {}
+
+export interface LoadOptions {
+  /** Folder that reported paths are relative to. */
+  cwd: string;
+}
+
+const READ_CONCURRENCY = 64;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export async function loadKnowledgeBase(contentDir: string, { cwd }: LoadOptions): Promise<KnowledgeBase> {
+  const { root, catalog, diagnostics, relative } = await loadCatalog(contentDir, { cwd });
+  const files = await listPostmortems(root);
+  const results: ParseResult[] = [];
+  for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
+    const batch = files.slice(i, i + READ_CONCURRENCY);
+    const contents = await Promise.all(batch.map((file) => readText(file, relative(file), diagnostics)));
+    contents.forEach((text, j) => {
+      if (text !== undefined) results.push(parsePostmortem(text, relative(batch[j]!), catalog));
+    });
+  }
+  return assembleKnowledgeBase(catalog, results, diagnostics);
+}
+
+/** The settings, causes and services of a content folder, without its postmortems. */
+export async function loadCatalog(contentDir: string, { cwd }: LoadOptions) {
+  const root = path.resolve(cwd, contentDir);
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new ContentFolderError(`Content folder ${JSON.stringify(contentDir)} does not exist or is not a folder.`);
+  const relative = (file: string) => path.relative(cwd, file).split(path.sep).join('/');
+
+  const diagnostics: Diagnostic[] = [];
+  const texts: CatalogTexts = {};
+  for (const [key, name] of [['settings', 'hindsight.yml'], ['causes', 'causes.yml'], ['services', 'services.yml']] as const) {
+    const file = path.join(root, name);
+    const text = await readText(file, relative(file), diagnostics);
+    if (text !== undefined) texts[key] = { file: relative(file), text };
+    else if (key === 'causes' && !diagnostics.some((d) => d.file === relative(file))) {
+      diagnostics.push({ file: relative(file), line: 1, column: 1, severity: 'error', rule: 'causes-missing', message: 'The content folder has no causes.yml; create it with the cause taxonomy (see docs/format.md).' });
+    }
+  }
+  const parsed = parseCatalog(texts);
+  diagnostics.push(...parsed.diagnostics);
+  return { root, catalog: parsed.catalog, diagnostics, relative };
+}
+
+/** Every `*.md` under the content folder's `postmortems/`, in a stable order. */
+export async function listPostmortems(root: string): Promise<string[]> {
+  const folder = path.join(root, 'postmortems');
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/** The file's text; undefined (with a diagnostic unless it is simply absent) when it cannot be read. */
+async function readText(file: string, shown: string, diagnostics: Diagnostic[]): Promise<string | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      diagnostics.push({ file: shown, line: 1, column: 1, severity: 'error', rule: 'file-read', message: `The file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
+    }
+    return undefined;
+  }
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, bad).toString('utf8').split('\n');
+    diagnostics.push({ file: shown, line: before.length, column: before[before.length - 1]!.length + 1, severity: 'error', rule: 'file-encoding', message: 'The file is not valid UTF-8 text; save it as UTF-8.' });
+    return undefined;
+  }
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  let low = 0;
+  let high = bytes.length;
+  // The longest valid prefix, by bisection on the fatal decoder.
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      low = mid;
+    } catch {
+      high = mid - 1;
+    }
+  }
+  return low;
+}

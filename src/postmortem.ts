@@ -1,0 +1,160 @@
+/**
+ * Parsing one postmortem: text in, data and diagnostics out. Pure: no file system, no clock.
+ * Every problem of the file is collected; cross-file rules (unique ids, `related`) are the
+ * knowledge base's job (see knowledge-base.ts).
+ */
+import type { FrontMatter } from '../schemas/frontmatter.ts';
+import { ID_PATTERN } from '../schemas/common.ts';
+import type { Catalog } from './catalog.ts';
+import { Diagnostics, hasErrors, quote, type Diagnostic, type Position } from './diagnostics.ts';
+import { checkFields, expectation, fieldName } from './fields.ts';
+import { splitFrontMatter } from './frontmatter.ts';
+import { parseMarkdown } from './markdown.ts';
+import { parseRemediation, type RemediationItem } from './remediation.ts';
+import { checkBodyPlaceholders, checkRawHtml, listsOf, PLACEHOLDER, sectionKey, splitSections, type Section } from './sections.ts';
+import { durations, parseTimeline, type Durations, type TimelineEntry } from './timeline.ts';
+import { parseYaml, type YamlResult } from './yaml.ts';
+
+export interface Postmortem {
+  id: string;
+  /** Path relative to the working directory. */
+  file: string;
+  data: FrontMatter;
+  sections: Section[];
+  timeline: TimelineEntry[];
+  remediation: RemediationItem[];
+  durations: Durations;
+}
+
+export interface ParseResult {
+  id: string;
+  file: string;
+  /** Present when the file has no error (warnings allowed). */
+  postmortem?: Postmortem;
+  /** `related` ids as written, with their positions, for the cross-file check. */
+  related: { id: string; at: Position }[];
+  diagnostics: Diagnostic[];
+}
+
+/** The id of a postmortem: its file name without `.md`. */
+export const idOf = (file: string) => file.replace(/^.*\//, '').replace(/\.md$/i, '');
+
+export function parsePostmortem(input: string, file: string, catalog: Catalog): ParseResult {
+  const id = idOf(file);
+  const diagnostics = new Diagnostics(file);
+  const result: ParseResult = { id, file, related: [], diagnostics: diagnostics.list };
+
+  if (!ID_PATTERN.test(id)) {
+    diagnostics.report('id-format', { line: 1, column: 1 }, `File name ${quote(id)} is not a valid postmortem id; rename it to lowercase letters, digits and single hyphens, like \`${suggestId(id)}.md\`.`);
+  }
+  if (input.includes('\u0000')) {
+    const index = input.indexOf('\u0000');
+    const before = input.slice(0, index).split('\n');
+    diagnostics.report('file-encoding', { line: before.length, column: before[before.length - 1]!.length + 1 }, 'The file is not UTF-8 text (it has NUL bytes); save it as UTF-8.');
+    return result;
+  }
+  const text = input.replace(/^\uFEFF/, '');
+
+  // Front matter
+  const split = splitFrontMatter(text, diagnostics);
+  let yaml: YamlResult | undefined;
+  let raw: Record<string, unknown> | undefined;
+  if (split.yaml !== undefined) {
+    // gray-matter's block keeps the newline that ends the opening `---`, so it starts on line 1.
+    yaml = parseYaml(split.yaml, 1, diagnostics);
+    const value = yaml.value ?? (hasErrors(diagnostics.list) ? undefined : {});
+    if (value !== undefined) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        diagnostics.report('frontmatter-type', { line: 2, column: 1 }, 'Front matter must be a mapping of fields (`title: …`, `date: …`), not a single value or a list.');
+      } else {
+        raw = value as Record<string, unknown>;
+      }
+    }
+  }
+  // Drafts are checked leniently from here on: missing and unfinished parts become warnings.
+  diagnostics.lenient = raw?.status === 'draft';
+  const published = raw?.status === 'published';
+
+  let data: FrontMatter | undefined;
+  if (raw && yaml) {
+    data = checkFrontMatter(raw, yaml, catalog, diagnostics, published);
+    for (const [index, related] of (Array.isArray(raw.related) ? raw.related : []).entries()) {
+      if (typeof related === 'string') result.related.push({ id: related, at: yaml.locate(['related', index], 'value') });
+    }
+  }
+
+  // Body
+  const tree = parseMarkdown(split.body);
+  const bodyStart = { line: split.bodyLine, column: 1 };
+  const sections = splitSections(tree, split.body, diagnostics, bodyStart);
+  checkRawHtml(tree, diagnostics);
+  checkBodyPlaceholders(tree, diagnostics);
+
+  const section = (name: string) => sections.find((s) => s.key === sectionKey(name));
+  const timelineSection = section('Timeline');
+  const zone = (typeof raw?.timezone === 'string' ? raw.timezone : undefined) ?? catalog.settings.timezone;
+  const timeline = timelineSection?.nodes.length
+    ? parseTimeline(listsOf(timelineSection), { zone, body: split.body }, diagnostics, timelineSection.at)
+    : [];
+  const remediationSection = section('Remediation');
+  const remediation = remediationSection?.nodes.length
+    ? parseRemediation(listsOf(remediationSection), split.body, published, diagnostics, remediationSection.at)
+    : [];
+
+  // Rules across front matter and body
+  const start = timeline.find((entry) => entry.marker === 'start');
+  if (published || diagnostics.lenient === false) {
+    for (const marker of published ? (['start', 'resolved'] as const) : []) {
+      if (timelineSection?.nodes.length && !timeline.some((entry) => entry.marker === marker)) {
+        diagnostics.report('marker-required', timelineSection.at, `A published postmortem's timeline needs a \`[${marker}]\` entry: \`- YYYY-MM-DD HH:MM UTC — [${marker}] …\`.`);
+      }
+    }
+  }
+  if (start && typeof raw?.date === 'string' && yaml && start.time.slice(0, 10) !== raw.date) {
+    diagnostics.report('date-mismatch', yaml.locate(['date'], 'value'), `\`date\` is ${raw.date}, but impact started on ${start.time.slice(0, 10)} (UTC) according to the \`[start]\` entry on line ${start.at.line}; \`date\` is the UTC day the impact started.`);
+  }
+
+  if (data && !hasErrors(diagnostics.list)) {
+    result.postmortem = { id, file, data, sections: sections.map(({ nodes: _, ...section }) => section), timeline, remediation, durations: durations(timeline) };
+  }
+  return result;
+}
+
+function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalog: Catalog, diagnostics: Diagnostics, published: boolean): FrontMatter | undefined {
+  // Placeholders first: a field still saying TODO is reported once, as unfinished, with what it expects.
+  const placeholders: (readonly PropertyKey[])[] = [];
+  const findPlaceholders = (value: unknown, path: PropertyKey[]) => {
+    if (typeof value === 'string' && PLACEHOLDER.test(value)) placeholders.push(path);
+    else if (Array.isArray(value)) value.forEach((v, i) => findPlaceholders(v, [...path, i]));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) findPlaceholders(v, [...path, k]);
+  };
+  findPlaceholders(raw, []);
+  for (const path of placeholders) {
+    const expected = expectation(catalog.frontMatter, path) ?? expectation(catalog.frontMatter, path.slice(0, -1));
+    diagnostics.report('placeholder', yaml.locate(path, 'value'), `\`${fieldName(path)}\` is still a placeholder; expected ${expected ?? 'a real value'}`.replace(/([^.])$/, '$1.'));
+  }
+  const isPlaceholder = (path: readonly PropertyKey[]) => placeholders.some((p) => p.length <= path.length && p.every((s, i) => s === path[i]));
+
+  if (published && raw.authors === undefined) {
+    diagnostics.report('field-required', { line: 1, column: 1 }, 'Missing field `authors`: a published postmortem names who wrote it, as a list.');
+  }
+  return checkFields(catalog.frontMatter, raw, yaml, diagnostics, {
+    skip: isPlaceholder,
+    topLevel: { line: 1, column: 1 },
+    vocabularies: {
+      causes: { rule: 'cause-unknown', noun: 'cause', where: 'causes.yml' },
+      'blast_radius.services': { rule: 'service-unknown', noun: 'service', where: 'services.yml' },
+    },
+  });
+}
+
+/** A valid id close to an invalid file name, for the rename hint. */
+function suggestId(name: string): string {
+  const id = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return id || 'incident';
+}

@@ -1,0 +1,73 @@
+/**
+ * Every rule Hindsight checks, in one place. A diagnostic names its rule by id; ids are stable
+ * (tools and CI filters key on them), so rename only with a deprecation. docs/rules.md is
+ * generated from this table and from the failing fixture of each rule in test/fixtures/rules/.
+ *
+ * `draft` is the severity for postmortems with `status: draft`, which are checked leniently:
+ * what is merely missing or unfinished is a warning there, what is wrong stays an error.
+ */
+export type Severity = 'error' | 'warning';
+
+export interface Rule {
+  severity: Severity;
+  draft?: Severity;
+  /** What the rule checks, in one sentence, for docs/rules.md. */
+  description: string;
+}
+
+export const RULES = {
+  // Files
+  'file-encoding': { severity: 'error', description: 'A content file is UTF-8 text without NUL bytes or invalid byte sequences.' },
+  'file-read': { severity: 'error', description: 'A content file can be read.' },
+  'id-format': { severity: 'error', description: 'A postmortem file name (its id) is lowercase letters, digits and single hyphens, ending in `.md`.' },
+  'id-duplicate': { severity: 'error', description: 'Postmortem ids are unique across all subfolders, also when compared without regard to case.' },
+  'causes-missing': { severity: 'error', description: 'The content folder has a `causes.yml`.' },
+
+  // Front matter block and YAML
+  'frontmatter-missing': { severity: 'error', description: 'A postmortem starts with a YAML front matter block between two `---` lines.' },
+  'frontmatter-unclosed': { severity: 'error', description: 'The front matter block is closed by a `---` line.' },
+  'frontmatter-language': { severity: 'error', description: 'Front matter is YAML; blocks in other languages (`---js`, `---toml`, …) are refused without being run.' },
+  'frontmatter-type': { severity: 'error', description: 'Front matter (and each catalogue file) is a YAML mapping of fields.' },
+  'yaml-syntax': { severity: 'error', description: 'YAML is well formed.' },
+  'yaml-duplicate-key': { severity: 'error', description: 'A YAML mapping names each key once.' },
+  'yaml-tag': { severity: 'error', description: 'YAML values carry no explicit tags (`!!js/function`, `!custom`): content is data.' },
+  'yaml-alias': { severity: 'error', description: 'YAML uses no anchors or aliases (they are how alias bombs work and no field needs them).' },
+  'yaml-limits': { severity: 'error', description: 'A YAML block stays within 64 KiB and 32 levels of nesting.' },
+
+  // Fields
+  'field-unknown': { severity: 'error', description: 'Every field is one the format knows; a misspelled field does not pass silently.' },
+  'field-required': { severity: 'error', draft: 'warning', description: 'Required fields are present (`authors` once published).' },
+  'field-type': { severity: 'error', description: 'A field has the right type: text, list or mapping.' },
+  'field-value': { severity: 'error', description: 'A field with a fixed set of values (status, severity, trigger, scope, detection) has one of them.' },
+  'field-format': { severity: 'error', description: 'Dates are real calendar dates written YYYY-MM-DD, URLs are http(s), ids have the id shape, zones are IANA names.' },
+  'field-length': { severity: 'error', description: 'Text and lists stay within their bounds (title ≤ 160 characters, summary ≤ 600, at least one cause, …).' },
+  'cause-unknown': { severity: 'error', description: 'Every cause id is defined in `causes.yml`.' },
+  'service-unknown': { severity: 'error', description: 'Every service id is defined in `services.yml`, when the knowledge base has one.' },
+  'related-unknown': { severity: 'error', description: 'Every `related` id is the id of a postmortem in the knowledge base.' },
+  'related-self': { severity: 'warning', description: 'A postmortem does not list itself as related.' },
+  'date-mismatch': { severity: 'error', draft: 'warning', description: '`date` is the UTC day of the timeline’s `[start]` entry.' },
+  placeholder: { severity: 'error', draft: 'warning', description: 'No `TODO` placeholder from `hindsight new` is left in front matter or body.' },
+
+  // Sections
+  'section-missing': { severity: 'error', draft: 'warning', description: 'The four required `##` sections are present: Timeline, Root cause, Blast radius, Remediation.' },
+  'section-empty': { severity: 'error', draft: 'warning', description: 'A required section has content.' },
+  'section-duplicate': { severity: 'error', description: 'A section heading appears once (headings are compared case-insensitively).' },
+  'html-raw': { severity: 'error', description: 'The body contains no raw HTML; it would be dropped from the site, so it is refused where it is written.' },
+
+  // Timeline
+  'timeline-item': { severity: 'error', description: 'The Timeline is a list whose items read `timestamp — text`, with `—`, `–`, `-` or `:` after the timestamp.' },
+  'timeline-timestamp': { severity: 'error', description: 'A timeline timestamp is a real time: `YYYY-MM-DD HH:MM[:SS]` with an optional `UTC`, `Z` or offset, or `HH:MM` after a dated item.' },
+  'timeline-order': { severity: 'error', description: 'Timeline items are in chronological order.' },
+  'marker-unknown': { severity: 'error', description: 'A marker is one of `[start]`, `[detected]`, `[mitigated]`, `[resolved]`, `[comms]`.' },
+  'marker-duplicate': { severity: 'error', description: '`start`, `detected`, `mitigated` and `resolved` appear at most once each.' },
+  'marker-order': { severity: 'error', description: '`start` ≤ `detected` ≤ `mitigated` ≤ `resolved`.' },
+  'marker-required': { severity: 'error', draft: 'warning', description: 'A published postmortem’s timeline has `[start]` and `[resolved]`.' },
+
+  // Remediation
+  'remediation-item': { severity: 'error', description: 'Remediation items are task-list items: `- [ ]` open or `- [x]` done.' },
+  'remediation-detail': { severity: 'error', description: 'The trailing `(key: value, …)` of an item uses the keys owner, due, ticket, type with valid values.' },
+  'remediation-required': { severity: 'error', draft: 'warning', description: 'A published postmortem has at least one remediation item, and each has `owner` and `due`.' },
+} as const satisfies Record<string, Rule>;
+
+export type RuleId = keyof typeof RULES;
+export const RULE_IDS = Object.keys(RULES) as RuleId[];

@@ -1,0 +1,127 @@
+/**
+ * Splitting a postmortem body into its `##` sections and checking the section rules:
+ * the four required sections present, not empty and not repeated; no raw HTML; no placeholders.
+ */
+import type { Heading, List, Root, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import { visit } from 'unist-util-visit';
+import { quote, type Diagnostics, type Position } from './diagnostics.ts';
+
+export const REQUIRED_SECTIONS = ['Timeline', 'Root cause', 'Blast radius', 'Remediation'] as const;
+export type RequiredSection = (typeof REQUIRED_SECTIONS)[number];
+
+export interface Section {
+  /** The heading as written. */
+  title: string;
+  /** Lowercased, whitespace-collapsed title: what headings are matched on. */
+  key: string;
+  /** Position of the `##` heading. */
+  at: Position;
+  /** The section's Markdown source, heading excluded, with positions' offsets into the body. */
+  markdown: string;
+  /** Plain text of the section, for search and similarity. */
+  text: string;
+}
+
+/** A section while parsing: with its Markdown nodes, which are not kept in the data. */
+export interface ParsedSection extends Section {
+  nodes: RootContent[];
+}
+
+export const sectionKey = (title: string) => title.trim().replace(/\s+/g, ' ').toLowerCase();
+const pos = (node: { position?: { start: { line: number; column: number } } }): Position => ({
+  line: node.position?.start.line ?? 1,
+  column: node.position?.start.column ?? 1,
+});
+
+export function splitSections(tree: Root, body: string, diagnostics: Diagnostics, bodyStart: Position): ParsedSection[] {
+  const sections: ParsedSection[] = [];
+  let current: ParsedSection | undefined;
+  for (const node of tree.children) {
+    if (node.type === 'heading' && node.depth === 2) {
+      const title = toString(node);
+      current = { title, key: sectionKey(title), at: pos(node), markdown: '', text: '', nodes: [] };
+      sections.push(current);
+    } else if (current) {
+      current.nodes.push(node);
+    }
+  }
+  for (const section of sections) {
+    const first = section.nodes[0];
+    const last = section.nodes[section.nodes.length - 1];
+    if (first?.position && last?.position) {
+      section.markdown = body.slice(first.position.start.offset, last.position.end.offset);
+    }
+    section.text = section.nodes.map((n) => toString(n)).join('\n\n');
+  }
+
+  const seen = new Map<string, ParsedSection>();
+  for (const section of sections) {
+    const earlier = seen.get(section.key);
+    if (earlier) {
+      diagnostics.report('section-duplicate', section.at, `Section ${quote(section.title)} already appears on line ${earlier.at.line}; merge the two.`);
+    } else {
+      seen.set(section.key, section);
+    }
+  }
+
+  for (const name of REQUIRED_SECTIONS) {
+    const section = seen.get(sectionKey(name));
+    if (!section) {
+      const elsewhere = findHeading(tree, name);
+      if (elsewhere) {
+        diagnostics.report('section-missing', pos(elsewhere), `Missing \`## ${name}\` section: this heading is level ${elsewhere.depth}; sections are level-2 headings (\`##\`).`);
+      } else {
+        diagnostics.report('section-missing', bodyStart, `Missing required section \`## ${name}\`.`);
+      }
+    } else if (section.nodes.length === 0) {
+      diagnostics.report('section-empty', section.at, `Section \`## ${name}\` is empty; ${EMPTY_HINTS[name]}`);
+    }
+  }
+  return sections;
+}
+
+const EMPTY_HINTS: Record<RequiredSection, string> = {
+  Timeline: 'list what happened, one `- YYYY-MM-DD HH:MM UTC — text` item per event.',
+  'Root cause': 'explain why the incident happened, beyond the trigger.',
+  'Blast radius': 'describe who and what was affected, and how much.',
+  Remediation: 'list the follow-up actions as `- [ ] action (owner: team, due: YYYY-MM-DD)`.',
+};
+
+function findHeading(tree: Root, name: string): Heading | undefined {
+  let found: Heading | undefined;
+  visit(tree, 'heading', (heading) => {
+    if (!found && heading.depth !== 2 && sectionKey(toString(heading)) === sectionKey(name)) found = heading;
+  });
+  return found;
+}
+
+/** The top-level lists of a section. */
+export const listsOf = (section: ParsedSection | undefined): List[] =>
+  (section?.nodes ?? []).filter((node): node is List => node.type === 'list');
+
+/**
+ * Raw HTML is refused where it is written: the site renders Markdown without it, so it would
+ * silently vanish (and it is the way scripts would get in). HTML comments are allowed.
+ */
+export function checkRawHtml(tree: Root, diagnostics: Diagnostics): void {
+  visit(tree, 'html', (node) => {
+    if (node.value.trimStart().startsWith('<!--')) return;
+    diagnostics.report('html-raw', pos(node), `Raw HTML ${quote(node.value.trim(), 40)} is not allowed; use Markdown instead (HTML is removed from the site).`);
+  });
+}
+
+export const PLACEHOLDER = /\bTODO\b/;
+
+/** `TODO` left in body text (code is exempt: a quoted log line may say TODO). */
+export function checkBodyPlaceholders(tree: Root, diagnostics: Diagnostics): void {
+  visit(tree, 'text', (node) => {
+    const match = PLACEHOLDER.exec(node.value);
+    if (!match || !node.position) return;
+    const before = node.value.slice(0, match.index);
+    const lines = before.split('\n');
+    const line = node.position.start.line + lines.length - 1;
+    const column = lines.length === 1 ? node.position.start.column + before.length : lines[lines.length - 1]!.length + 1;
+    diagnostics.report('placeholder', { line, column }, `Placeholder \`TODO\` left in the text: ${quote(node.value.trim(), 50)}; write the real content.`);
+  });
+}
