@@ -32,7 +32,8 @@ export function checkFields<S extends z.ZodType>(
   for (const issue of result.error.issues) {
     if (options.skip?.(issue.path)) continue;
     for (const [rule, path, message] of describeIssue(schema, value, issue, options)) {
-      const at = path.length === 0 && options.topLevel ? options.topLevel : yaml.locate(path, rule === 'field-unknown' || rule === 'field-required' ? 'key' : 'value');
+      const topLevel = path.length === 0 || (rule === 'field-required' && path.length === 1 && valueAt(value, path) === undefined);
+      const at = topLevel && options.topLevel ? options.topLevel : yaml.locate(path, rule === 'field-unknown' || rule === 'field-required' ? 'key' : 'value');
       diagnostics.report(rule, at, message);
     }
   }
@@ -54,21 +55,14 @@ function describeIssue(schema: z.ZodType, root: unknown, issue: z.core.$ZodIssue
         return ['field-unknown', [...path, key], `Unknown field ${quote(key)}${hint || `; expected one of ${known.join(', ')}.`}`];
       });
     }
+    case 'invalid_value':
     case 'invalid_type': {
       if (value === undefined || value === null) {
         const what = value === undefined ? `Missing required field \`${name}\`` : `Field \`${name}\` is empty`;
-        return [['field-required', path, `${what}: ${lowerFirst(info.description ?? `expected ${issue.expected}`)}`]];
+        return [['field-required', path, `${what}: ${lowerFirst(info.description ?? expected)}`]];
       }
+      if (issue.code === 'invalid_value') return describeValue(path, value, issue.values, expected, options);
       return [['field-type', path, `\`${name}\` must be ${typeName(issue.expected)}, but it is ${typeOf(value)}: ${lowerFirst(info.description ?? '')}`.replace(/: $/, '.')]];
-    }
-    case 'invalid_value': {
-      const vocabulary = options.vocabularies?.[dotted(path)];
-      const input = String(value);
-      const hint = didYouMean(input, issue.values.map(String));
-      if (vocabulary) {
-        return [[vocabulary.rule, path, `Unknown ${vocabulary.noun} ${quote(input)}${hint || `; it is not defined in ${vocabulary.where}.`}`]];
-      }
-      return [['field-value', path, `Unknown ${lastName(path)} ${quote(input)}${hint ? `${hint} Expected ${expected}.` : `; expected ${expected}.`}`]];
     }
     case 'too_big':
     case 'too_small': {
@@ -97,6 +91,16 @@ function describeIssue(schema: z.ZodType, root: unknown, issue: z.core.$ZodIssue
 export function expectation(schema: z.ZodType, path: Path): string | undefined {
   const info = schemaAt(schema, path);
   return info.values ? `one of ${info.values.map((v) => `\`${v}\``).join(', ')}` : info.description && lowerFirst(info.description);
+}
+
+function describeValue(path: Path, value: unknown, values: readonly unknown[], expected: string, options: FieldOptions): [RuleId, Path, string][] {
+  const vocabulary = options.vocabularies?.[dotted(path)];
+  const input = String(value);
+  const hint = didYouMean(input, values.map(String));
+  if (vocabulary) {
+    return [[vocabulary.rule, path, `Unknown ${vocabulary.noun} ${quote(input)}${hint || `; it is not defined in ${vocabulary.where}.`}`]];
+  }
+  return [['field-value', path, `Unknown ${lastName(path)} ${quote(input)}${hint ? `${hint} Expected ${expected}.` : `; expected ${expected}.`}`]];
 }
 
 interface SchemaInfo {

@@ -8,11 +8,12 @@ import type { Diagnostics } from './diagnostics.ts';
 import { quote } from './diagnostics.ts';
 
 export interface Split {
-  /** YAML source of the front matter, or undefined when there is no usable block. */
+  /** YAML source of the front matter (it starts on line 2), or undefined when there is no usable block. */
   yaml: string | undefined;
-  /** The body with its front matter lines blanked, so Markdown positions are true to the file. */
-  body: string;
-  /** Line of the file on which the body starts. */
+  /** The body with its front matter lines blanked, so Markdown positions are true to the file;
+   * undefined when the front matter never ends, so there is no body to check. */
+  body: string | undefined;
+  /** Line of the file on which the body starts (at most the last line). */
   bodyLine: number;
 }
 
@@ -38,35 +39,37 @@ export function splitFrontMatter(text: string, diagnostics: Diagnostics): Split 
     diagnostics.report('frontmatter-missing', { line: 1, column: 1 }, 'A postmortem must start with front matter: a `---` line, the YAML fields, and a closing `---` line.');
     return none;
   }
+  const close = lines.findIndex((line, i) => i > 0 && line.replace(/\r$/, '') === '---');
+  const body = (end: number): Split => ({
+    yaml: undefined,
+    body: blankLines(lines, end + 1) + lines.slice(end + 1).join('\n'),
+    bodyLine: Math.min(end + 2, lines.length),
+  });
   const language = first.slice(3).trim();
   if (language !== '' && !/^-+$/.test(language)) {
     diagnostics.report('frontmatter-language', { line: 1, column: 4 }, `Front matter language ${quote(language)} is refused; write the block as YAML after a plain \`---\` line.`);
-    return { ...none, body: blankLines(lines, lines.length), bodyLine: lines.length + 1 };
+    return close === -1 ? { yaml: undefined, body: undefined, bodyLine: 1 } : body(close);
   }
   if (first !== '---') {
     diagnostics.report('frontmatter-missing', { line: 1, column: 1 }, 'The first line must be exactly `---` to open the front matter.');
     return none;
   }
-  const close = lines.findIndex((line, i) => i > 0 && line.replace(/\r$/, '') === '---');
   if (close === -1) {
     diagnostics.report('frontmatter-unclosed', { line: 1, column: 1 }, 'The front matter opened on line 1 is never closed; add a `---` line after the last field.');
-    return { ...none, body: '', bodyLine: lines.length + 1 };
+    return { yaml: undefined, body: undefined, bodyLine: 1 };
   }
 
   // gray-matter closes the block at the first line that starts with `---`; ours must agree.
   const early = lines.findIndex((line, i) => i > 0 && i < close && line.startsWith('---'));
   if (early !== -1) {
     diagnostics.report('frontmatter-unclosed', { line: early + 1, column: 1 }, 'A line starting with `---` inside the front matter; the closing line must be exactly `---`.');
-    return { ...none, body: '', bodyLine: lines.length + 1 };
+    return body(close);
   }
 
   const file = matter(text, { language: 'yaml', engines: ENGINES });
-  const data = file.data as { source?: string };
-  return {
-    yaml: data.source ?? '',
-    body: blankLines(lines, close + 1) + lines.slice(close + 1).join('\n'),
-    bodyLine: close + 2,
-  };
+  // gray-matter's block keeps the line break that ends the opening `---`.
+  const yaml = ((file.data as { source?: string }).source ?? '').replace(/^\r?\n/, '');
+  return { ...body(close), yaml };
 }
 
 /** As many empty lines as the first `count` lines of the file, so later positions keep their line. */

@@ -11,7 +11,7 @@ import { checkFields, expectation, fieldName } from './fields.ts';
 import { splitFrontMatter } from './frontmatter.ts';
 import { parseMarkdown } from './markdown.ts';
 import { parseRemediation, type RemediationItem } from './remediation.ts';
-import { checkBodyPlaceholders, checkRawHtml, listsOf, PLACEHOLDER, sectionKey, splitSections, type Section } from './sections.ts';
+import { checkBodyPlaceholders, checkRawHtml, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
 import { durations, parseTimeline, type Durations, type TimelineEntry } from './timeline.ts';
 import { parseYaml, type YamlResult } from './yaml.ts';
 
@@ -60,8 +60,7 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog): 
   let yaml: YamlResult | undefined;
   let raw: Record<string, unknown> | undefined;
   if (split.yaml !== undefined) {
-    // gray-matter's block keeps the newline that ends the opening `---`, so it starts on line 1.
-    yaml = parseYaml(split.yaml, 1, diagnostics);
+    yaml = parseYaml(split.yaml, 2, diagnostics);
     const value = yaml.value ?? (hasErrors(diagnostics.list) ? undefined : {});
     if (value !== undefined) {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -83,33 +82,36 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog): 
     }
   }
 
-  // Body
-  const tree = parseMarkdown(split.body);
-  const bodyStart = { line: split.bodyLine, column: 1 };
-  const sections = splitSections(tree, split.body, diagnostics, bodyStart);
-  checkRawHtml(tree, diagnostics);
-  checkBodyPlaceholders(tree, diagnostics);
+  // Body: none to check when the front matter never ends.
+  let sections: ParsedSection[] = [];
+  let timeline: TimelineEntry[] = [];
+  let remediation: RemediationItem[] = [];
+  if (split.body !== undefined) {
+    const body = split.body;
+    const tree = parseMarkdown(body);
+    sections = splitSections(tree, body, diagnostics, { line: split.bodyLine, column: 1 });
+    checkRawHtml(tree, diagnostics);
+    checkBodyPlaceholders(tree, diagnostics);
 
-  const section = (name: string) => sections.find((s) => s.key === sectionKey(name));
-  const timelineSection = section('Timeline');
-  const zone = (typeof raw?.timezone === 'string' ? raw.timezone : undefined) ?? catalog.settings.timezone;
-  const timeline = timelineSection?.nodes.length
-    ? parseTimeline(listsOf(timelineSection), { zone, body: split.body }, diagnostics, timelineSection.at)
-    : [];
-  const remediationSection = section('Remediation');
-  const remediation = remediationSection?.nodes.length
-    ? parseRemediation(listsOf(remediationSection), split.body, published, diagnostics, remediationSection.at)
-    : [];
+    const section = (name: string) => sections.find((s) => s.key === sectionKey(name));
+    const timelineSection = section('Timeline');
+    const zone = (typeof raw?.timezone === 'string' ? raw.timezone : undefined) ?? catalog.settings.timezone;
+    if (timelineSection?.nodes.length) {
+      timeline = parseTimeline(listsOf(timelineSection), { zone, body }, diagnostics, timelineSection.at);
+      for (const marker of published ? (['start', 'resolved'] as const) : []) {
+        if (!timeline.some((entry) => entry.marker === marker)) {
+          diagnostics.report('marker-required', timelineSection.at, `A published postmortem's timeline needs a \`[${marker}]\` entry: \`- YYYY-MM-DD HH:MM UTC — [${marker}] …\`.`);
+        }
+      }
+    }
+    const remediationSection = section('Remediation');
+    if (remediationSection?.nodes.length) {
+      remediation = parseRemediation(listsOf(remediationSection), body, published, diagnostics, remediationSection.at);
+    }
+  }
 
   // Rules across front matter and body
   const start = timeline.find((entry) => entry.marker === 'start');
-  if (published || diagnostics.lenient === false) {
-    for (const marker of published ? (['start', 'resolved'] as const) : []) {
-      if (timelineSection?.nodes.length && !timeline.some((entry) => entry.marker === marker)) {
-        diagnostics.report('marker-required', timelineSection.at, `A published postmortem's timeline needs a \`[${marker}]\` entry: \`- YYYY-MM-DD HH:MM UTC — [${marker}] …\`.`);
-      }
-    }
-  }
   if (start && typeof raw?.date === 'string' && yaml && start.time.slice(0, 10) !== raw.date) {
     diagnostics.report('date-mismatch', yaml.locate(['date'], 'value'), `\`date\` is ${raw.date}, but impact started on ${start.time.slice(0, 10)} (UTC) according to the \`[start]\` entry on line ${start.at.line}; \`date\` is the UTC day the impact started.`);
   }

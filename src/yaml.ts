@@ -56,17 +56,31 @@ export function parseYaml(source: string, firstLine: number, diagnostics: Diagno
     }
   }
 
+  // Tags and anchors sit before their value; point at them, not at the value.
+  const before = (start: number, token: string) => {
+    const lineStart = source.lastIndexOf('\n', start - 1) + 1;
+    let index = source.lastIndexOf(token, start);
+    while (index > lineStart && source[index - 1] === token[0]) index--; // `!!tag` starts at the first `!`
+    return at(index >= lineStart ? index : start);
+  };
+  const reported = { 'yaml-alias': 0, 'yaml-tag': 0 };
+  const report = (rule: keyof typeof reported, where: Position, message: string) => {
+    // A few are enough to act on; an alias bomb would otherwise print thousands.
+    if (reported[rule]++ < 3) diagnostics.report(rule, where, message);
+  };
   visit(doc, {
     Node(_, node) {
       const start = node.range?.[0] ?? 0;
       if (isAlias(node)) {
-        diagnostics.report('yaml-alias', at(start), `Alias ${quote('*' + node.source)} is not allowed; write the value out in full.`);
+        report('yaml-alias', at(start), `Alias ${quote('*' + node.source)} is not allowed; write the value out in full.`);
         readable = false;
-      } else if (node.anchor) {
-        diagnostics.report('yaml-alias', at(start), `Anchor ${quote('&' + node.anchor)} is not allowed; content files use plain values only.`);
+        return;
+      }
+      if (node.anchor) {
+        report('yaml-alias', before(start, `&${node.anchor}`), `Anchor ${quote('&' + node.anchor)} is not allowed; content files use plain values only.`);
       }
       if (node.tag !== undefined) {
-        diagnostics.report('yaml-tag', at(start), `Tag ${quote(node.tag)} is not allowed; write a plain value (quote it to make it text).`);
+        report('yaml-tag', before(start, '!'), `Tag ${quote(node.tag.replace(/^tag:yaml\.org,2002:/, '!!'))} is not allowed; write a plain value (quote it to make it text).`);
       }
     },
   });
