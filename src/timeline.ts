@@ -73,7 +73,8 @@ export function parseTimeline(lists: readonly List[], context: TimelineContext, 
     const instant = toInstant(date, g.time!, g.zone, context.zone);
     const written = `${g.date ? `${g.date} ` : ''}${g.time}${g.zone ? ` ${g.zone}` : ''}`;
     if (!instant.isValid) {
-      diagnostics.report('timeline-timestamp', start, `Timestamp ${quote(written)} is not a real time (${instant.invalidExplanation ?? instant.invalidReason}); expected \`YYYY-MM-DD HH:MM\` with hours 00–23 and minutes 00–59.`);
+      const why = instant.invalidReason === 'nonexistent local time' ? instant.invalidExplanation : 'months run 01–12, days to the end of the month, hours 00–23, minutes and seconds 00–59';
+      diagnostics.report('timeline-timestamp', start, `Timestamp ${quote(written)} is not a real time: ${why}.`);
       continue;
     }
     let rest = raw.slice(match[0].length);
