@@ -24,7 +24,7 @@ export interface Catalog {
 /** Parses one catalogue file's text against its schema. */
 export function parseCatalogFile<S extends z.ZodType>(schema: S, text: string, file: string): { value: z.infer<S> | undefined; diagnostics: Diagnostic[] } {
   const diagnostics = new Diagnostics(file);
-  const yaml = parseYaml(text.replace(/^\uFEFF/, ''), 1, diagnostics);
+  const yaml = parseYaml(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), 1, diagnostics);
   let value: z.infer<S> | undefined;
   if (yaml.value !== undefined || diagnostics.list.length === 0) {
     const data = yaml.value ?? {};

@@ -34,9 +34,10 @@ export class Diagnostics {
     this.file = file;
   }
 
-  report(rule: RuleId, at: Position, message: string): void {
+  /** `severity` overrides the rule's own, for requirements that only apply once published. */
+  report(rule: RuleId, at: Position, message: string, severity?: Severity): void {
     const def: { severity: Severity; draft?: Severity } = RULES[rule];
-    const severity = this.lenient && def.draft ? def.draft : def.severity;
+    severity ??= this.lenient && def.draft ? def.draft : def.severity;
     this.list.push({ file: this.file, line: at.line, column: at.column, severity, rule, message });
   }
 }

@@ -158,7 +158,8 @@ const dotted = (path: Path) => path.filter((s) => typeof s !== 'number').map(Str
 /** `scope` for `blast_radius.scope` */
 const lastName = (path: Path) => String([...path].reverse().find((s) => typeof s !== 'number') ?? 'value');
 
-const lowerFirst = (s: string) => (s ? s[0]!.toLowerCase() + s.slice(1) : s);
+/** `Title of …` → `title of …`, but `UTC day …` stays. */
+const lowerFirst = (s: string) => (/^[A-Z][a-z]/.test(s) ? s[0]!.toLowerCase() + s.slice(1) : s);
 
 function typeName(type: string): string {
   return { string: 'text', array: 'a list', object: 'a mapping of fields', number: 'a number', boolean: 'true or false' }[type] ?? type;

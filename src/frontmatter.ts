@@ -47,7 +47,10 @@ export function splitFrontMatter(text: string, diagnostics: Diagnostics): Split 
   });
   const language = first.slice(3).trim();
   if (language !== '' && !/^-+$/.test(language)) {
-    diagnostics.report('frontmatter-language', { line: 1, column: 4 }, `Front matter language ${quote(language)} is refused; write the block as YAML after a plain \`---\` line.`);
+    const message = /^ya?ml$/i.test(language)
+      ? `The opening line must be exactly \`---\`; drop ${quote(language)}, front matter is always YAML.`
+      : `Front matter language ${quote(language)} is refused; write the block as YAML after a plain \`---\` line.`;
+    diagnostics.report('frontmatter-language', { line: 1, column: 4 }, message);
     return close === -1 ? { yaml: undefined, body: undefined, bodyLine: 1 } : body(close);
   }
   if (first !== '---') {

@@ -65,7 +65,7 @@ export async function listPostmortems(root: string): Promise<string[]> {
     throw error;
   });
   return entries
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.md'))
+    .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.md'))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort();
 }
@@ -77,7 +77,7 @@ async function readText(file: string, shown: string, diagnostics: Diagnostic[]):
     bytes = await readFile(file);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      diagnostics.push({ file: shown, line: 1, column: 1, severity: 'error', rule: 'file-read', message: `The file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
+      diagnostics.push({ file: shown, line: 1, column: 1, severity: 'error', rule: 'file-read', message: (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'This is a folder; a file is expected here.' : `The file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
     }
     return undefined;
   }
@@ -104,5 +104,9 @@ function firstInvalidUtf8(bytes: Buffer): number {
       high = mid - 1;
     }
   }
+  // A sequence cut short at the end of the valid prefix belongs to the bad part: back up to its lead byte.
+  let end = low;
+  while (end > 0 && end > low - 3 && (bytes[end - 1]! & 0xc0) === 0x80) end--;
+  if (end > 0 && bytes[end - 1]! >= 0xc0) return end - 1;
   return low;
 }

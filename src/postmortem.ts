@@ -4,14 +4,16 @@
  * knowledge base's job (see knowledge-base.ts).
  */
 import type { FrontMatter } from '../schemas/frontmatter.ts';
-import { ID_PATTERN } from '../schemas/common.ts';
+import { calendarDate, ID_PATTERN } from '../schemas/common.ts';
+import { isTimeZone } from '../schemas/timezone.ts';
 import type { Catalog } from './catalog.ts';
+import { idOf, slug } from './ids.ts';
 import { Diagnostics, hasErrors, quote, type Diagnostic, type Position } from './diagnostics.ts';
 import { checkFields, expectation, fieldName } from './fields.ts';
 import { splitFrontMatter } from './frontmatter.ts';
 import { parseMarkdown } from './markdown.ts';
 import { parseRemediation, type RemediationItem } from './remediation.ts';
-import { checkBodyPlaceholders, checkRawHtml, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
+import { checkBodyPlaceholders, checkRawHtml, hasContent, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
 import { durations, parseTimeline, type Durations, type TimelineEntry } from './timeline.ts';
 import { parseYaml, type YamlResult } from './yaml.ts';
 
@@ -36,16 +38,13 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-/** The id of a postmortem: its file name without `.md`. */
-export const idOf = (file: string) => file.replace(/^.*\//, '').replace(/\.md$/i, '');
-
 export function parsePostmortem(input: string, file: string, catalog: Catalog): ParseResult {
   const id = idOf(file);
   const diagnostics = new Diagnostics(file);
   const result: ParseResult = { id, file, related: [], diagnostics: diagnostics.list };
 
-  if (!ID_PATTERN.test(id)) {
-    diagnostics.report('id-format', { line: 1, column: 1 }, `File name ${quote(id)} is not a valid postmortem id; rename it to lowercase letters, digits and single hyphens, like \`${suggestId(id)}.md\`.`);
+  if (!ID_PATTERN.test(id) || !file.endsWith('.md')) {
+    diagnostics.report('id-format', { line: 1, column: 1 }, `File name ${quote(file.replace(/^.*\//, ''))} is not a valid postmortem id; rename it to lowercase letters, digits and single hyphens ending in \`.md\`, like \`${slug(id)}.md\`.`);
   }
   if (input.includes('\u0000')) {
     const index = input.indexOf('\u0000');
@@ -53,7 +52,8 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog): 
     diagnostics.report('file-encoding', { line: before.length, column: before[before.length - 1]!.length + 1 }, 'The file is not UTF-8 text (it has NUL bytes); save it as UTF-8.');
     return result;
   }
-  const text = input.replace(/^\uFEFF/, '');
+  // Windows line endings become \n: lines and columns stay the same, and no value keeps a stray \r.
+  const text = input.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
 
   // Front matter
   const split = splitFrontMatter(text, diagnostics);
@@ -95,24 +95,27 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog): 
 
     const section = (name: string) => sections.find((s) => s.key === sectionKey(name));
     const timelineSection = section('Timeline');
-    const zone = (typeof raw?.timezone === 'string' ? raw.timezone : undefined) ?? catalog.settings.timezone;
-    if (timelineSection?.nodes.length) {
-      timeline = parseTimeline(listsOf(timelineSection), { zone, body }, diagnostics, timelineSection.at);
-      for (const marker of published ? (['start', 'resolved'] as const) : []) {
+    // An invalid zone is reported on its field; the timeline is then read in the default zone.
+    const zone = typeof raw?.timezone === 'string' && isTimeZone(raw.timezone) ? raw.timezone : catalog.settings.timezone;
+    if (timelineSection && hasContent(timelineSection)) {
+      const parsed = parseTimeline(listsOf(timelineSection), { zone, body }, diagnostics, timelineSection.at);
+      timeline = parsed.entries;
+      // Only when every item could be read: an unreadable item may hold the marker.
+      for (const marker of parsed.complete ? (['start', 'resolved'] as const) : []) {
         if (!timeline.some((entry) => entry.marker === marker)) {
-          diagnostics.report('marker-required', timelineSection.at, `A published postmortem's timeline needs a \`[${marker}]\` entry: \`- YYYY-MM-DD HH:MM UTC — [${marker}] …\`.`);
+          diagnostics.report('marker-required', timelineSection.at, `A published postmortem's timeline needs a \`[${marker}]\` entry: \`- YYYY-MM-DD HH:MM UTC — [${marker}] …\`.`, published ? undefined : 'warning');
         }
       }
     }
     const remediationSection = section('Remediation');
-    if (remediationSection?.nodes.length) {
+    if (remediationSection && hasContent(remediationSection)) {
       remediation = parseRemediation(listsOf(remediationSection), body, published, diagnostics, remediationSection.at);
     }
   }
 
   // Rules across front matter and body
   const start = timeline.find((entry) => entry.marker === 'start');
-  if (start && typeof raw?.date === 'string' && yaml && start.time.slice(0, 10) !== raw.date) {
+  if (start && typeof raw?.date === 'string' && calendarDate().safeParse(raw.date).success && yaml && start.time.slice(0, 10) !== raw.date) {
     diagnostics.report('date-mismatch', yaml.locate(['date'], 'value'), `\`date\` is ${raw.date}, but impact started on ${start.time.slice(0, 10)} (UTC) according to the \`[start]\` entry on line ${start.at.line}; \`date\` is the UTC day the impact started.`);
   }
 
@@ -137,8 +140,8 @@ function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalo
   }
   const isPlaceholder = (path: readonly PropertyKey[]) => placeholders.some((p) => p.length <= path.length && p.every((s, i) => s === path[i]));
 
-  if (published && raw.authors === undefined) {
-    diagnostics.report('field-required', { line: 1, column: 1 }, 'Missing field `authors`: a published postmortem names who wrote it, as a list.');
+  if (raw.authors === undefined) {
+    diagnostics.report('field-required', { line: 1, column: 1 }, 'Missing field `authors`: a published postmortem names who wrote it, as a list.', published ? undefined : 'warning');
   }
   return checkFields(catalog.frontMatter, raw, yaml, diagnostics, {
     skip: isPlaceholder,
@@ -148,15 +151,4 @@ function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalo
       'blast_radius.services': { rule: 'service-unknown', noun: 'service', where: 'services.yml' },
     },
   });
-}
-
-/** A valid id close to an invalid file name, for the rename hint. */
-function suggestId(name: string): string {
-  const id = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return id || 'incident';
 }

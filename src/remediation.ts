@@ -36,6 +36,8 @@ export function parseRemediation(
   heading: Position,
 ): RemediationItem[] {
   const place = location(body);
+  // What publishing requires is a warning until the postmortem is published.
+  const publishing = published ? undefined : 'warning';
   const items: RemediationItem[] = [];
   for (const item of lists.flatMap((list) => list.children)) {
     const paragraph = item.children[0];
@@ -48,15 +50,16 @@ export function parseRemediation(
     const raw = body.slice(startOffset, paragraph.position.end.offset);
     const result: RemediationItem = { at, done: item.checked, text: raw.trim() };
     const details = DETAILS.exec(raw);
+    const invalid = new Set<string>();
     if (details?.groups) {
       result.text = raw.slice(0, details.index).trim();
       const innerOffset = startOffset + details.index + 1;
       const seen = new Set<string>();
       // Pairs are split only at commas followed by another `key:`, so URLs with commas survive.
-      let offset = 0;
-      for (const pair of details.groups.inner!.split(/(?<=,)\s*(?=[A-Za-z_-]+\s*:)/)) {
-        const pairAt = toPosition(place.toPoint(innerOffset + offset + (pair.length - pair.trimStart().length)));
-        offset += pair.length;
+      // Pairs end only at a comma followed by another `key:`, so URLs with commas survive.
+      for (const match of details.groups.inner!.matchAll(/\s*([^,:]+?\s*:(?:[^,]|,(?!\s*[A-Za-z_-]+\s*:))*)/g)) {
+        const pair = match[1]!;
+        const pairAt = toPosition(place.toPoint(innerOffset + match.index + match[0].length - pair.length));
         const colon = pair.indexOf(':');
         const key = pair.slice(0, colon).trim().toLowerCase();
         const value = pair.slice(colon + 1).replace(/,\s*$/, '').trim();
@@ -70,20 +73,25 @@ export function parseRemediation(
         }
         seen.add(key);
         const problem = checkDetail(key as (typeof KEYS)[number], value);
-        if (problem) diagnostics.report('remediation-detail', pairAt, problem);
+        if (problem) {
+          diagnostics.report('remediation-detail', pairAt, problem);
+          invalid.add(key);
+        }
         else (result as unknown as Record<string, string>)[key] = value;
       }
     }
-    if (published) {
-      const missing = (['owner', 'due'] as const).filter((key) => result[key] === undefined);
+    {
+      // A detail that is present but invalid is reported once, above, not again as missing.
+      const missing = (['owner', 'due'] as const).filter((key) => result[key] === undefined && !invalid.has(key));
       if (missing.length > 0) {
-        diagnostics.report('remediation-required', at, `This item has no ${missing.map((k) => `\`${k}\``).join(' or ')}; published postmortems give each action ${missing.length > 1 ? 'an owner and a due date' : missing[0] === 'owner' ? 'an owner' : 'a due date'}: \`(owner: team, due: YYYY-MM-DD)\`.`);
+        const what = missing.length > 1 ? 'an owner and a due date' : missing[0] === 'owner' ? 'an owner' : 'a due date';
+        diagnostics.report('remediation-required', at, `This item has no ${missing.map((k) => `\`${k}\``).join(' or ')}; published postmortems give each action ${what}: \`(owner: team, due: YYYY-MM-DD)\`.`, publishing);
       }
     }
     items.push(result);
   }
-  if (published && lists.every((list) => list.children.length === 0)) {
-    diagnostics.report('remediation-required', heading, 'A published postmortem needs at least one remediation item: `- [ ] action (owner: team, due: YYYY-MM-DD)`.');
+  if (lists.every((list) => list.children.length === 0)) {
+    diagnostics.report('remediation-required', heading, 'A published postmortem needs at least one remediation item: `- [ ] action (owner: team, due: YYYY-MM-DD)`.', publishing);
   }
   return items;
 }

@@ -36,7 +36,7 @@ export const RULES = {
 
   // Fields
   'field-unknown': { severity: 'error', description: 'Every field is one the format knows; a misspelled field does not pass silently.' },
-  'field-required': { severity: 'error', draft: 'warning', description: 'Required fields are present (`authors` once published).' },
+  'field-required': { severity: 'error', draft: 'warning', description: 'Required fields are present; `authors` is required to publish (a warning before).' },
   'field-type': { severity: 'error', description: 'A field has the right type: text, list or mapping.' },
   'field-value': { severity: 'error', description: 'A field with a fixed set of values (status, severity, trigger, scope, detection) has one of them.' },
   'field-format': { severity: 'error', description: 'Dates are real calendar dates written YYYY-MM-DD, URLs are http(s), ids have the id shape, zones are IANA names.' },
@@ -61,12 +61,12 @@ export const RULES = {
   'marker-unknown': { severity: 'error', description: 'A marker is one of `[start]`, `[detected]`, `[mitigated]`, `[resolved]`, `[comms]`.' },
   'marker-duplicate': { severity: 'error', description: '`start`, `detected`, `mitigated` and `resolved` appear at most once each.' },
   'marker-order': { severity: 'error', description: '`start` ≤ `detected` ≤ `mitigated` ≤ `resolved`.' },
-  'marker-required': { severity: 'error', draft: 'warning', description: 'A published postmortem’s timeline has `[start]` and `[resolved]`.' },
+  'marker-required': { severity: 'error', draft: 'warning', description: 'A published postmortem’s timeline has `[start]` and `[resolved]` (a warning before it is published).' },
 
   // Remediation
   'remediation-item': { severity: 'error', description: 'Remediation items are task-list items: `- [ ]` open or `- [x]` done.' },
   'remediation-detail': { severity: 'error', description: 'The trailing `(key: value, …)` of an item uses the keys owner, due, ticket, type with valid values.' },
-  'remediation-required': { severity: 'error', draft: 'warning', description: 'A published postmortem has at least one remediation item, and each has `owner` and `due`.' },
+  'remediation-required': { severity: 'error', draft: 'warning', description: 'A published postmortem has at least one remediation item, and each has `owner` and `due` (a warning before it is published).' },
 } as const satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof RULES;

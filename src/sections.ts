@@ -74,12 +74,16 @@ export function splitSections(tree: Root, body: string, diagnostics: Diagnostics
       } else {
         diagnostics.report('section-missing', bodyStart, `Missing required section \`## ${name}\`.`);
       }
-    } else if (section.nodes.length === 0) {
+    } else if (!hasContent(section)) {
       diagnostics.report('section-empty', section.at, `Section \`## ${name}\` is empty; ${EMPTY_HINTS[name]}`);
     }
   }
   return sections;
 }
+
+/** A section has content when it holds more than HTML comments. */
+export const hasContent = (section: ParsedSection | undefined) =>
+  section?.nodes.some((node) => !(node.type === 'html' && node.value.trimStart().startsWith('<!--'))) ?? false;
 
 const EMPTY_HINTS: Record<RequiredSection, string> = {
   Timeline: 'list what happened, one `- YYYY-MM-DD HH:MM UTC — text` item per event.',
@@ -122,6 +126,7 @@ export function checkBodyPlaceholders(tree: Root, diagnostics: Diagnostics): voi
     const lines = before.split('\n');
     const line = node.position.start.line + lines.length - 1;
     const column = lines.length === 1 ? node.position.start.column + before.length : lines[lines.length - 1]!.length + 1;
-    diagnostics.report('placeholder', { line, column }, `Placeholder \`TODO\` left in the text: ${quote(node.value.trim(), 50)}; write the real content.`);
+    const around = node.value.slice(Math.max(0, match.index - 20)).trim();
+    diagnostics.report('placeholder', { line, column }, `Placeholder \`TODO\` left in the text: ${quote(match.index > 20 ? `…${around}` : around, 50)}; write the real content.`);
   });
 }

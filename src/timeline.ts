@@ -42,12 +42,19 @@ export interface TimelineContext {
   body: string;
 }
 
-export function parseTimeline(lists: readonly List[], context: TimelineContext, diagnostics: Diagnostics, heading: Position): TimelineEntry[] {
+export interface ParsedTimeline {
+  entries: TimelineEntry[];
+  /** Every item was read; otherwise a missing marker may sit in an unreadable item. */
+  complete: boolean;
+}
+
+export function parseTimeline(lists: readonly List[], context: TimelineContext, diagnostics: Diagnostics, heading: Position): ParsedTimeline {
   const entries: TimelineEntry[] = [];
   if (lists.length === 0) {
     diagnostics.report('timeline-item', heading, 'The Timeline has no list; write one `- YYYY-MM-DD HH:MM UTC — text` item per event.');
-    return entries;
+    return { entries, complete: false };
   }
+  let complete = true;
   let date: string | undefined;
   let previous: TimelineEntry | undefined;
   for (const item of lists.flatMap((list) => list.children)) {
@@ -55,6 +62,7 @@ export function parseTimeline(lists: readonly List[], context: TimelineContext, 
     const at = { line: item.position?.start.line ?? heading.line, column: item.position?.start.column ?? 1 };
     if (paragraph?.type !== 'paragraph' || !paragraph.position) {
       diagnostics.report('timeline-item', at, 'Empty timeline item; write `YYYY-MM-DD HH:MM UTC — what happened`.');
+      complete = false;
       continue;
     }
     const raw = context.body.slice(paragraph.position.start.offset, paragraph.position.end.offset);
@@ -62,12 +70,15 @@ export function parseTimeline(lists: readonly List[], context: TimelineContext, 
     const match = ENTRY.exec(raw);
     if (!match?.groups || (match.groups.open ?? '') !== (match.groups.close ?? '')) {
       diagnostics.report('timeline-item', start, `Timeline item ${quote(raw.split('\n')[0], 40)} does not start with a timestamp and a separator; expected \`YYYY-MM-DD HH:MM UTC — text\` or \`HH:MM — text\`.`);
+      complete = false;
       continue;
     }
     const g = match.groups;
     if (g.date) date = g.date;
     if (!date) {
-      diagnostics.report('timeline-timestamp', start, `The first timeline item needs a full date: write \`YYYY-MM-DD ${g.time}\`.`);
+      // Reported once: the items after it carry no date either until one gives it.
+      if (complete) diagnostics.report('timeline-timestamp', start, `The first timeline item needs a full date: write \`YYYY-MM-DD ${g.time}${g.zone ? ` ${g.zone}` : ''}\`.`);
+      complete = false;
       continue;
     }
     const instant = toInstant(date, g.time!, g.zone, context.zone);
@@ -75,6 +86,7 @@ export function parseTimeline(lists: readonly List[], context: TimelineContext, 
     if (!instant.isValid) {
       const why = instant.invalidReason === 'nonexistent local time' ? instant.invalidExplanation : 'months run 01–12, days to the end of the month, hours 00–23, minutes and seconds 00–59';
       diagnostics.report('timeline-timestamp', start, `Timestamp ${quote(written)} is not a real time: ${why}.`);
+      complete = false;
       continue;
     }
     let rest = raw.slice(match[0].length);
@@ -99,14 +111,16 @@ export function parseTimeline(lists: readonly List[], context: TimelineContext, 
       text: rest.trim(),
     };
     if (previous && entry.time < previous.time) {
-      const hint = g.date ? '' : ' If it happened after midnight, write its full date.';
+      // Going back more than twelve hours without a date is most likely a day boundary.
+      const crossedMidnight = !g.date && Date.parse(previous.time) - Date.parse(entry.time) > 12 * 3_600_000;
+      const hint = crossedMidnight ? ' If it happened after midnight, write its full date.' : '';
       diagnostics.report('timeline-order', start, `This item (${quote(written)}) is earlier than the one before it on line ${previous.at.line} (${quote(previous.written)}); keep the timeline in chronological order.${hint}`);
     }
     entries.push(entry);
     previous = entry;
   }
   checkMarkers(entries, diagnostics);
-  return entries;
+  return { entries, complete };
 }
 
 function toInstant(date: string, time: string, zone: string | undefined, defaultZone: string): DateTime {

@@ -80,6 +80,7 @@ export function parseYaml(source: string, firstLine: number, diagnostics: Diagno
         report('yaml-alias', before(start, `&${node.anchor}`), `Anchor ${quote('&' + node.anchor)} is not allowed; content files use plain values only.`);
       }
       if (node.tag !== undefined) {
+        readable = false; // a tagged value (`!!timestamp`) would not be plain data
         report('yaml-tag', before(start, '!'), `Tag ${quote(node.tag.replace(/^tag:yaml\.org,2002:/, '!!'))} is not allowed; write a plain value (quote it to make it text).`);
       }
     },
@@ -125,8 +126,9 @@ function locate(
  * recursion. Nesting counts indentation levels plus open flow brackets outside quotes.
  */
 function exceedsLimits(source: string): { line: number; message: string } | undefined {
-  if (source.length > YAML_MAX_BYTES) {
-    return { line: 1, message: `This YAML block is ${source.length} characters long; the limit is ${YAML_MAX_BYTES}.` };
+  const bytes = source.length > YAML_MAX_BYTES ? source.length : new TextEncoder().encode(source).length;
+  if (bytes > YAML_MAX_BYTES) {
+    return { line: 1, message: `This YAML block is ${Math.ceil(bytes / 1024)} KiB; the limit is ${YAML_MAX_BYTES / 1024} KiB.` };
   }
   const indents: number[] = [];
   let flow = 0;

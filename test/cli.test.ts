@@ -39,7 +39,7 @@ describe('hindsight validate', () => {
       broken/postmortems/2024/2024-03-05-pool-setting.md
         5:1   error    Unknown field \`causez\`; did you mean \`causes\`?  field-unknown
         22:3  error    \`[mitigated]\` (\`10:03\`) comes before \`[detected]\` on line 20; expected start ≤ detected ≤ mitigated ≤ resolved.  marker-order
-        22:3  error    This item (\`10:03\`) is earlier than the one before it on line 21 (\`10:20\`); keep the timeline in chronological order. If it happened after midnight, write its full date.  timeline-order
+        22:3  error    This item (\`10:03\`) is earlier than the one before it on line 21 (\`10:20\`); keep the timeline in chronological order.  timeline-order
 
       broken/postmortems/2024/2024-03-06-queue-stall.md
         1:1    error    Missing field \`authors\`: a published postmortem names who wrote it, as a list.  field-required
@@ -52,22 +52,19 @@ describe('hindsight validate', () => {
         12:14  error    Unknown service \`azure-storag\`; it is not defined in services.yml.  service-unknown
         13:11  error    Unknown related postmortem \`2014-11-19-azure-storag\`; no postmortem has that id (ids are file names without \`.md\`).  related-unknown
         14:11  error    \`sources[0]\` is \`javascript:alert(1)\`; expected an absolute http(s) URL.  field-format
-        17:1   error    A published postmortem's timeline needs a \`[start]\` entry: \`- YYYY-MM-DD HH:MM UTC — [start] …\`.  marker-required
-        17:1   error    A published postmortem's timeline needs a \`[resolved]\` entry: \`- YYYY-MM-DD HH:MM UTC — [resolved] …\`.  marker-required
         20:11  error    Unknown marker \`[strat]\`; did you mean \`start\`?  marker-unknown
-        21:3   error    This item (\`10:02\`) is earlier than the one before it on line 20 (\`10:05\`); keep the timeline in chronological order. If it happened after midnight, write its full date.  timeline-order
+        21:3   error    This item (\`10:02\`) is earlier than the one before it on line 20 (\`10:05\`); keep the timeline in chronological order.  timeline-order
         22:3   error    Timestamp \`25:00\` is not a real time: months run 01–12, days to the end of the month, hours 00–23, minutes and seconds 00–59.  timeline-timestamp
         23:3   error    Marker \`[detected]\` already appears on line 21; it marks one moment, so keep only one.  marker-duplicate
         29:1   error    Missing \`## Blast radius\` section: this heading is level 3; sections are level-2 headings (\`##\`).  section-missing
         31:11  error    Raw HTML \`<script>\` is not allowed; use Markdown instead (HTML is removed from the site).  html-raw
         31:27  error    Raw HTML \`</script>\` is not allowed; use Markdown instead (HTML is removed from the site).  html-raw
         35:1   error    Remediation items are tasks: write \`- [ ] action\` (open) or \`- [x] action\` (done).  remediation-item
-        36:1   error    This item has no \`due\`; published postmortems give each action a due date: \`(owner: team, due: YYYY-MM-DD)\`.  remediation-required
-        36:41  error    \`due\` is \`2024-02-30\`; expected a calendar date written YYYY-MM-DD.  remediation-detail
-        36:57  error    Unknown detail \`tikcet\`; did you mean \`ticket\`?  remediation-detail
-        36:72  error    Unknown action type \`prevnt\`; did you mean \`prevent\`?  remediation-detail
+        36:42  error    \`due\` is \`2024-02-30\`; expected a calendar date written YYYY-MM-DD.  remediation-detail
+        36:59  error    Unknown detail \`tikcet\`; did you mean \`ticket\`?  remediation-detail
+        36:75  error    Unknown action type \`prevnt\`; did you mean \`prevent\`?  remediation-detail
 
-      ✖ 31 errors in 3 files (3 postmortems checked).
+      ✖ 28 errors in 3 files (3 postmortems checked).
       "
     `);
   });
@@ -172,7 +169,7 @@ describe('hindsight new', () => {
         12:10  warning  \`blast_radius.scope\` is still a placeholder; expected one of \`global\`, \`multi-region\`, \`region\`, \`zone\`, \`service\`, \`none\`.  placeholder
         14:7   warning  \`blast_radius.services[0]\` is still a placeholder; expected services whose users were affected, at least one.  placeholder
         16:5   warning  \`authors[0]\` is still a placeholder; expected who wrote the postmortem; required once it is published.  placeholder
-        24:34  warning  Placeholder \`TODO\` left in the text: \`2026-11-22 00:00 UTC — [start] TODO When impact b…\`; write the real content.  placeholder
+        24:34  warning  Placeholder \`TODO\` left in the text: \`…00:00 UTC — [start] TODO When impact began.\`; write the real content.  placeholder
         25:22  warning  Placeholder \`TODO\` left in the text: \`00:00 — [detected] TODO How the incident was noti…\`; write the real content.  placeholder
         26:23  warning  Placeholder \`TODO\` left in the text: \`00:00 — [mitigated] TODO When users stopped being…\`; write the real content.  placeholder
         27:22  warning  Placeholder \`TODO\` left in the text: \`00:00 — [resolved] TODO When the incident was ove…\`; write the real content.  placeholder

@@ -51,7 +51,6 @@ describe('timeline times', () => {
     expect(result.diagnostics.map((d) => `${d.rule}: ${d.message}`)).toMatchInlineSnapshot(`
       [
         "timeline-timestamp: Timestamp \`2024-03-10 02:30\` is not a real time: 2024-03-10 02:30 does not exist in America/Los_Angeles (daylight-saving change).",
-        "marker-required: A published postmortem's timeline needs a \`[start]\` entry: \`- YYYY-MM-DD HH:MM UTC — [start] …\`.",
       ]
     `);
   });

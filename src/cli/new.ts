@@ -2,7 +2,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { calendarDate } from '../../schemas/common.ts';
-import { idOf } from '../postmortem.ts';
+import { idOf, slug } from '../ids.ts';
 import { listPostmortems, loadCatalog } from '../loader.ts';
 import { postmortemTemplate } from '../template.ts';
 import { UsageError, type CommandResult } from './result.ts';
@@ -51,20 +51,4 @@ export async function createPostmortem({ cwd, title, content = 'content', date, 
     status: 0,
     stdout: `Created ${relative(file)}\nFill in every TODO, then run: hindsight validate${content === 'content' ? '' : ` --content ${content}`}\n`,
   };
-}
-
-/** A file-name-safe id part from a title: ASCII letters and digits joined by single hyphens. */
-export function slug(title: string): string {
-  const words = title
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  let result = '';
-  for (const word of words) {
-    if (result && result.length + word.length + 1 > 60) break;
-    result = result ? `${result}-${word}` : word.slice(0, 60);
-  }
-  return result || 'incident';
 }
