@@ -29,15 +29,25 @@ export class Diagnostics {
   readonly file: string;
   /** Draft postmortems downgrade rules that have a `draft` severity. */
   lenient = false;
+  /** Whether the postmortem is published: what only publishing requires is a warning before. */
+  published = false;
 
   constructor(file: string) {
     this.file = file;
   }
 
-  /** `severity` overrides the rule's own, for requirements that only apply once published. */
-  report(rule: RuleId, at: Position, message: string, severity?: Severity): void {
+  report(rule: RuleId, at: Position, message: string): void {
     const def: { severity: Severity; draft?: Severity } = RULES[rule];
-    severity ??= this.lenient && def.draft ? def.draft : def.severity;
+    this.push(rule, at, message, this.lenient && def.draft ? def.draft : def.severity);
+  }
+
+  /** A requirement of published postmortems (authors, markers, owners): a warning until then. */
+  reportForPublishing(rule: RuleId, at: Position, message: string): void {
+    if (this.published) this.report(rule, at, message);
+    else this.push(rule, at, message, 'warning');
+  }
+
+  private push(rule: RuleId, at: Position, message: string, severity: Severity): void {
     this.list.push({ file: this.file, line: at.line, column: at.column, severity, rule, message });
   }
 }

@@ -30,16 +30,17 @@ const ENGINES = {
   toml: refuse,
 };
 
+/** `text` has `\n` line endings (parsePostmortem normalizes them). */
 export function splitFrontMatter(text: string, diagnostics: Diagnostics): Split {
   const lines = text.split('\n');
-  const first = (lines[0] ?? '').replace(/\r$/, '');
+  const first = lines[0] ?? '';
   const none: Split = { yaml: undefined, body: text, bodyLine: 1 };
 
   if (!first.startsWith('---')) {
     diagnostics.report('frontmatter-missing', { line: 1, column: 1 }, 'A postmortem must start with front matter: a `---` line, the YAML fields, and a closing `---` line.');
     return none;
   }
-  const close = lines.findIndex((line, i) => i > 0 && line.replace(/\r$/, '') === '---');
+  const close = lines.findIndex((line, i) => i > 0 && line === '---');
   const body = (end: number): Split => ({
     yaml: undefined,
     body: blankLines(lines, end + 1) + lines.slice(end + 1).join('\n'),
@@ -71,7 +72,7 @@ export function splitFrontMatter(text: string, diagnostics: Diagnostics): Split 
 
   const file = matter(text, { language: 'yaml', engines: ENGINES });
   // gray-matter's block keeps the line break that ends the opening `---`.
-  const yaml = ((file.data as { source?: string }).source ?? '').replace(/^\r?\n/, '');
+  const yaml = ((file.data as { source?: string }).source ?? '').replace(/^\n/, '');
   return { ...body(close), yaml };
 }
 

@@ -72,11 +72,11 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog): 
   }
   // Drafts are checked leniently from here on: missing and unfinished parts become warnings.
   diagnostics.lenient = raw?.status === 'draft';
-  const published = raw?.status === 'published';
+  diagnostics.published = raw?.status === 'published';
 
   let data: FrontMatter | undefined;
   if (raw && yaml) {
-    data = checkFrontMatter(raw, yaml, catalog, diagnostics, published);
+    data = checkFrontMatter(raw, yaml, catalog, diagnostics);
     for (const [index, related] of (Array.isArray(raw.related) ? raw.related : []).entries()) {
       if (typeof related === 'string') result.related.push({ id: related, at: yaml.locate(['related', index], 'value') });
     }
@@ -103,13 +103,13 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog): 
       // Only when every item could be read: an unreadable item may hold the marker.
       for (const marker of parsed.complete ? (['start', 'resolved'] as const) : []) {
         if (!timeline.some((entry) => entry.marker === marker)) {
-          diagnostics.report('marker-required', timelineSection.at, `A published postmortem's timeline needs a \`[${marker}]\` entry: \`- YYYY-MM-DD HH:MM UTC — [${marker}] …\`.`, published ? undefined : 'warning');
+          diagnostics.reportForPublishing('marker-required', timelineSection.at, `A published postmortem's timeline needs a \`[${marker}]\` entry: \`- YYYY-MM-DD HH:MM UTC — [${marker}] …\`.`);
         }
       }
     }
     const remediationSection = section('Remediation');
     if (remediationSection && hasContent(remediationSection)) {
-      remediation = parseRemediation(listsOf(remediationSection), body, published, diagnostics, remediationSection.at);
+      remediation = parseRemediation(listsOf(remediationSection), body, diagnostics, remediationSection.at);
     }
   }
 
@@ -125,7 +125,7 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog): 
   return result;
 }
 
-function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalog: Catalog, diagnostics: Diagnostics, published: boolean): FrontMatter | undefined {
+function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalog: Catalog, diagnostics: Diagnostics): FrontMatter | undefined {
   // Placeholders first: a field still saying TODO is reported once, as unfinished, with what it expects.
   const placeholders: (readonly PropertyKey[])[] = [];
   const findPlaceholders = (value: unknown, path: PropertyKey[]) => {
@@ -141,7 +141,7 @@ function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalo
   const isPlaceholder = (path: readonly PropertyKey[]) => placeholders.some((p) => p.length <= path.length && p.every((s, i) => s === path[i]));
 
   if (raw.authors === undefined) {
-    diagnostics.report('field-required', { line: 1, column: 1 }, 'Missing field `authors`: a published postmortem names who wrote it, as a list.', published ? undefined : 'warning');
+    diagnostics.reportForPublishing('field-required', { line: 1, column: 1 }, 'Missing field `authors`: a published postmortem names who wrote it, as a list.');
   }
   return checkFields(catalog.frontMatter, raw, yaml, diagnostics, {
     skip: isPlaceholder,

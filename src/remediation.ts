@@ -31,13 +31,10 @@ const TICKET = /^[A-Za-z0-9][A-Za-z0-9._#/-]*$/;
 export function parseRemediation(
   lists: readonly List[],
   body: string,
-  published: boolean,
   diagnostics: Diagnostics,
   heading: Position,
 ): RemediationItem[] {
   const place = location(body);
-  // What publishing requires is a warning until the postmortem is published.
-  const publishing = published ? undefined : 'warning';
   const items: RemediationItem[] = [];
   for (const item of lists.flatMap((list) => list.children)) {
     const paragraph = item.children[0];
@@ -55,7 +52,6 @@ export function parseRemediation(
       result.text = raw.slice(0, details.index).trim();
       const innerOffset = startOffset + details.index + 1;
       const seen = new Set<string>();
-      // Pairs are split only at commas followed by another `key:`, so URLs with commas survive.
       // Pairs end only at a comma followed by another `key:`, so URLs with commas survive.
       for (const match of details.groups.inner!.matchAll(/\s*([^,:]+?\s*:(?:[^,]|,(?!\s*[A-Za-z_-]+\s*:))*)/g)) {
         const pair = match[1]!;
@@ -80,18 +76,16 @@ export function parseRemediation(
         else (result as unknown as Record<string, string>)[key] = value;
       }
     }
-    {
-      // A detail that is present but invalid is reported once, above, not again as missing.
-      const missing = (['owner', 'due'] as const).filter((key) => result[key] === undefined && !invalid.has(key));
-      if (missing.length > 0) {
-        const what = missing.length > 1 ? 'an owner and a due date' : missing[0] === 'owner' ? 'an owner' : 'a due date';
-        diagnostics.report('remediation-required', at, `This item has no ${missing.map((k) => `\`${k}\``).join(' or ')}; published postmortems give each action ${what}: \`(owner: team, due: YYYY-MM-DD)\`.`, publishing);
-      }
+    // A detail that is present but invalid is reported once, above, not again as missing.
+    const missing = (['owner', 'due'] as const).filter((key) => result[key] === undefined && !invalid.has(key));
+    if (missing.length > 0) {
+      const what = missing.length > 1 ? 'an owner and a due date' : missing[0] === 'owner' ? 'an owner' : 'a due date';
+      diagnostics.reportForPublishing('remediation-required', at, `This item has no ${missing.map((k) => `\`${k}\``).join(' or ')}; published postmortems give each action ${what}: \`(owner: team, due: YYYY-MM-DD)\`.`);
     }
     items.push(result);
   }
   if (lists.every((list) => list.children.length === 0)) {
-    diagnostics.report('remediation-required', heading, 'A published postmortem needs at least one remediation item: `- [ ] action (owner: team, due: YYYY-MM-DD)`.', publishing);
+    diagnostics.reportForPublishing('remediation-required', heading, 'A published postmortem needs at least one remediation item: `- [ ] action (owner: team, due: YYYY-MM-DD)`.');
   }
   return items;
 }
