@@ -52,7 +52,7 @@ export function splitSections(tree: Root, body: string, diagnostics: Diagnostics
     if (first?.position && last?.position) {
       section.markdown = body.slice(first.position.start.offset, last.position.end.offset);
     }
-    section.text = section.nodes.map((n) => toString(n)).join('\n\n');
+    section.text = section.nodes.map(plainText).join('\n\n');
   }
 
   const seen = new Map<string, ParsedSection>();
@@ -116,6 +116,14 @@ export function checkRawHtml(tree: Root, diagnostics: Diagnostics): void {
 }
 
 export const PLACEHOLDER = /\bTODO\b/;
+
+/** Plain text of a block, with its paragraphs, list items and table cells kept apart. */
+function plainText(node: RootContent): string {
+  const separator = BLOCK_SEPARATORS[node.type];
+  if (separator !== undefined && 'children' in node) return (node.children as RootContent[]).map(plainText).join(separator);
+  return toString(node);
+}
+const BLOCK_SEPARATORS: Partial<Record<RootContent['type'], string>> = { list: '\n', listItem: '\n', blockquote: '\n\n', table: '\n', tableRow: ' | ' };
 
 /** `TODO` left in body text (code is exempt: a quoted log line may say TODO). */
 export function checkBodyPlaceholders(tree: Root, diagnostics: Diagnostics): void {

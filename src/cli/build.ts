@@ -1,20 +1,24 @@
 import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildDate } from '../build-date.ts';
 import { hasErrors } from '../diagnostics.ts';
 import { loadKnowledgeBase } from '../loader.ts';
 import { formatPretty } from '../reporters.ts';
 import { handOver } from '../site/data.ts';
 import type { CommandResult } from './result.ts';
 
-export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR]
+export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR] [--today DATE]
 
 Validates the content folder and, when it has no error, builds the static site. With any
-error nothing is written and the previous output is left untouched.
+error nothing is written and the previous output is left untouched. The same content and
+build date give byte-identical output.
 
 Options:
   --content DIR   content folder (default: content)
   --out DIR       output folder (default: dist)
+  --today DATE    build date (YYYY-MM-DD) that overdue actions are measured against
+                  (default: SOURCE_DATE_EPOCH when set, else today in UTC)
   -h, --help      show this help
 `;
 
@@ -25,10 +29,13 @@ export interface BuildOptions {
   cwd: string;
   content?: string;
   out?: string;
+  today?: string;
   color?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
-export async function build({ cwd, content = 'content', out = 'dist', color = false }: BuildOptions): Promise<CommandResult> {
+export async function build({ cwd, content = 'content', out = 'dist', today, color = false, env = process.env }: BuildOptions): Promise<CommandResult> {
+  const date = buildDate({ today, env });
   const kb = await loadKnowledgeBase(content, { cwd });
   if (hasErrors(kb.diagnostics)) {
     return {
@@ -40,7 +47,7 @@ export async function build({ cwd, content = 'content', out = 'dist', color = fa
   const outDir = path.resolve(cwd, out);
   // Build beside the output and swap it in at the end, so a failed build leaves the old site.
   const partial = `${outDir}.partial-${process.pid}`;
-  handOver(contentDir, kb);
+  handOver(contentDir, kb, date);
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build: astroBuild } = await import('astro');

@@ -4,6 +4,7 @@
  * and sets the exit code.
  */
 import { parseArgs } from 'node:util';
+import { BuildDateError } from '../build-date.ts';
 import { ContentFolderError } from '../loader.ts';
 import { build, buildHelp } from './build.ts';
 import { createPostmortem, newHelp } from './new.ts';
@@ -37,7 +38,7 @@ export async function run(argv: readonly string[], cwd: string, color: boolean):
         return await createPostmortem({ cwd, ...values, title: positionals[0] });
       }
       case 'build': {
-        const { values } = parseArgs({ args: rest, options: { ...COMMON, out: { type: 'string' } } });
+        const { values } = parseArgs({ args: rest, options: { ...COMMON, out: { type: 'string' }, today: { type: 'string' } } });
         return values.help ? { status: 0, stdout: buildHelp } : await build({ cwd, ...values, color });
       }
       case undefined:
@@ -49,7 +50,7 @@ export async function run(argv: readonly string[], cwd: string, color: boolean):
         throw new UsageError(`Unknown command ${JSON.stringify(command)}.\n\n${mainHelp}`);
     }
   } catch (error) {
-    if (error instanceof UsageError || error instanceof ContentFolderError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof UsageError || error instanceof ContentFolderError || error instanceof BuildDateError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       return { status: 2, stderr: `hindsight: ${(error as Error).message}\n` };
     }
     throw error;

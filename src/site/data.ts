@@ -2,31 +2,64 @@
  * The knowledge base as the site sees it: loaded once per build through the same loader as
  * the CLI. `hindsight build` validates first and hands its loaded knowledge base over, so no
  * file is read or parsed twice; a plain `astro build` loads HINDSIGHT_CONTENT (or content/).
+ * Only published postmortems reach the site; drafts and reviews stay out.
  */
 import path from 'node:path';
+import { buildDate } from '../build-date.ts';
 import type { KnowledgeBase } from '../knowledge-base.ts';
+import { linkPostmortems, type Links } from '../linking.ts';
 import { loadKnowledgeBase } from '../loader.ts';
+import type { Postmortem } from '../postmortem.ts';
 
 const HANDOFF = Symbol.for('hindsight.knowledge-base');
-type Handoff = { [HANDOFF]?: { dir: string; kb: KnowledgeBase } };
+interface Handed {
+  dir: string;
+  kb: KnowledgeBase;
+  today: string;
+}
+type Handoff = { [HANDOFF]?: Handed };
 
 /** Called by `hindsight build` before it starts Astro in the same process. */
-export function handOver(dir: string, kb: KnowledgeBase): void {
-  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb };
+export function handOver(dir: string, kb: KnowledgeBase, today: string): void {
+  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today };
 }
 
-let loading: Promise<KnowledgeBase> | undefined;
+export interface Site {
+  kb: KnowledgeBase;
+  title: string;
+  /** Build date, `YYYY-MM-DD`. */
+  today: string;
+  /** Published postmortems, newest first. */
+  incidents: Postmortem[];
+  links: Links;
+}
 
-export function knowledgeBase(): Promise<KnowledgeBase> {
+let loading: Promise<Site> | undefined;
+
+export function site(): Promise<Site> {
   const dir = path.resolve(process.env.HINDSIGHT_CONTENT ?? 'content');
   const handed = (globalThis as Handoff)[HANDOFF];
-  if (handed?.dir === dir) return Promise.resolve(handed.kb);
-  loading ??= loadKnowledgeBase(dir, { cwd: process.cwd() });
+  if (handed?.dir === dir) return Promise.resolve(siteOf(handed));
+  loading ??= loadKnowledgeBase(dir, { cwd: process.cwd() }).then((kb) => siteOf({ dir, kb, today: buildDate() }));
   return loading;
 }
 
-/** Published postmortems only: drafts and reviews stay out of the site. */
-export async function published() {
-  const kb = await knowledgeBase();
-  return kb.postmortems.filter((p) => p.data.status === 'published');
+const built = new WeakMap<KnowledgeBase, Site>();
+
+function siteOf({ kb, today }: Handed): Site {
+  let result = built.get(kb);
+  if (!result || result.today !== today) {
+    const incidents = kb.postmortems.filter((p) => p.data.status === 'published');
+    result = { kb, title: kb.catalog.settings.title, today, incidents, links: linkPostmortems(incidents) };
+    built.set(kb, result);
+  }
+  return result;
+}
+
+export function causeTitle(s: Site, id: string): string {
+  return s.kb.catalog.causes?.get(id)?.title ?? id;
+}
+
+export function serviceName(s: Site, id: string): string {
+  return s.kb.catalog.services?.get(id)?.name ?? id;
 }

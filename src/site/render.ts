@@ -15,3 +15,10 @@ const processor = unified().use(remarkParse).use(remarkGfm).use(remarkRehype).us
 export function renderMarkdown(markdown: string): string {
   return String(processor.processSync(markdown));
 }
+
+/** A short Markdown text (a timeline entry, a remediation item) as inline HTML, without its paragraph. */
+export function renderInline(markdown: string): string {
+  return renderMarkdown(markdown)
+    .trim()
+    .replace(/^<p>((?:(?!<\/?p>)[\s\S])*)<\/p>$/, '$1');
+}

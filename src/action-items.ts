@@ -1,0 +1,58 @@
+/**
+ * Remediation items over time. The format records whether an item is done and when it is due,
+ * not when it was finished; so an item that is done counts as finished on its due date (or at
+ * once when it has none), and an item still open was open on every earlier day too.
+ */
+import type { Postmortem } from './postmortem.ts';
+import type { RemediationItem } from './remediation.ts';
+
+export type ActionState = 'done' | 'open' | 'overdue';
+
+/** The state of an item on `today` (`YYYY-MM-DD`): overdue when open and due before today. */
+export function actionState(item: RemediationItem, today: string): ActionState {
+  if (item.done) return 'done';
+  return item.due !== undefined && item.due < today ? 'overdue' : 'open';
+}
+
+export interface ActionCounts {
+  /** Not done, overdue ones included. */
+  open: number;
+  done: number;
+  /** Open and due before the build date (a part of `open`). */
+  overdue: number;
+}
+
+export function actionCounts(items: readonly RemediationItem[], today: string): ActionCounts {
+  const counts: ActionCounts = { open: 0, done: 0, overdue: 0 };
+  for (const item of items) {
+    const state = actionState(item, today);
+    if (state === 'done') counts.done += 1;
+    else counts.open += 1;
+    if (state === 'overdue') counts.overdue += 1;
+  }
+  return counts;
+}
+
+/** Whether the item was finished on `date`, under the rule above. */
+export function finishedBy(item: RemediationItem, date: string): boolean {
+  return item.done && (item.due === undefined || item.due <= date);
+}
+
+export interface RemediationAt {
+  total: number;
+  /** Items not finished on the date (open then, or done later than it). */
+  unfinished: number;
+  /** Of those, items that are still open today. */
+  stillOpen: number;
+}
+
+/** How far a postmortem's remediation had come on `date`. */
+export function remediationAt(postmortem: Postmortem, date: string): RemediationAt {
+  let unfinished = 0;
+  let stillOpen = 0;
+  for (const item of postmortem.remediation) {
+    if (!finishedBy(item, date)) unfinished += 1;
+    if (!item.done) stillOpen += 1;
+  }
+  return { total: postmortem.remediation.length, unfinished, stillOpen };
+}

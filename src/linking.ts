@@ -1,0 +1,174 @@
+/**
+ * Links between postmortems: recurring causes, shared services, explicit `related` links (shown
+ * on both ends) and "possibly related" incidents found by text similarity. Pure, and linear in
+ * the size of the knowledge base apart from the similarity step, which only compares incidents
+ * that share a reasonably rare word.
+ */
+import lunr from 'lunr';
+import { remediationAt, type RemediationAt } from './action-items.ts';
+import type { Postmortem } from './postmortem.ts';
+
+export interface Links {
+  /** Postmortems by id. */
+  byId: ReadonlyMap<string, Postmortem>;
+  /** Cause id → postmortems with that cause, oldest first. */
+  byCause: ReadonlyMap<string, readonly Postmortem[]>;
+  /** Service id → postmortems that affected the service, oldest first. */
+  byService: ReadonlyMap<string, readonly Postmortem[]>;
+  /** Id → explicitly related postmortems, whichever end named the other; oldest first. */
+  related: ReadonlyMap<string, readonly Postmortem[]>;
+  /** Id → up to three possibly related postmortems, most similar first. */
+  similar: ReadonlyMap<string, readonly Similar[]>;
+}
+
+export interface Similar {
+  postmortem: Postmortem;
+  /** Cosine similarity of the summaries and root causes, 0–1. */
+  score: number;
+}
+
+/** Below this, texts share too little to call the incidents related. */
+export const SIMILARITY_THRESHOLD = 0.15;
+const MAX_SIMILAR = 3;
+
+/** When impact started: the `[start]` entry, else the start of the incident's UTC day. */
+export function startOf(postmortem: Postmortem): string {
+  return postmortem.timeline.find((entry) => entry.marker === 'start')?.time ?? `${postmortem.data.date}T00:00:00Z`;
+}
+
+/** Oldest first; incidents that started at the same instant go by id. */
+export function chronological(a: Postmortem, b: Postmortem): number {
+  const [x, y] = [startOf(a), startOf(b)];
+  return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function linkPostmortems(postmortems: readonly Postmortem[]): Links {
+  const ordered = [...postmortems].sort(chronological);
+  const byId = new Map(ordered.map((p) => [p.id, p]));
+  const byCause = new Map<string, Postmortem[]>();
+  const byService = new Map<string, Postmortem[]>();
+  const related = new Map<string, Set<Postmortem>>();
+  const link = (from: Postmortem, to: Postmortem) => {
+    const set = related.get(from.id) ?? new Set();
+    set.add(to);
+    related.set(from.id, set);
+  };
+  for (const p of ordered) {
+    for (const cause of p.data.causes) push(byCause, cause, p);
+    for (const service of p.data.blast_radius.services) push(byService, service, p);
+    for (const id of p.data.related ?? []) {
+      const other = byId.get(id);
+      if (other && other !== p) {
+        link(p, other);
+        link(other, p);
+      }
+    }
+  }
+  const relatedLists = new Map([...related].map(([id, set]) => [id, [...set].sort(chronological)]));
+  return { byId, byCause, byService, related: relatedLists, similar: similarity(ordered, relatedLists) };
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export interface Recurrence {
+  cause: string;
+  /** Incidents with the cause that started before this one, oldest first, with how far their remediation had come. */
+  earlier: { postmortem: Postmortem; remediation: RemediationAt }[];
+  /** Incidents with the cause that started after this one, oldest first. */
+  later: Postmortem[];
+}
+
+/** For each cause of `postmortem`, the other incidents that share it. */
+export function recurrences(postmortem: Postmortem, links: Links): Recurrence[] {
+  const date = postmortem.data.date;
+  return postmortem.data.causes.map((cause) => {
+    const all = links.byCause.get(cause) ?? [];
+    const earlier: Recurrence['earlier'] = [];
+    const later: Postmortem[] = [];
+    for (const other of all) {
+      if (other === postmortem) continue;
+      if (chronological(other, postmortem) < 0) earlier.push({ postmortem: other, remediation: remediationAt(other, date) });
+      else later.push(other);
+    }
+    return { cause, earlier, later };
+  });
+}
+
+/** Earlier incidents whose remediation still had unfinished items when `postmortem` recurred. */
+export function recurredWhileOpen(postmortem: Postmortem, links: Links): { cause: string; earlier: Postmortem }[] {
+  return recurrences(postmortem, links).flatMap(({ cause, earlier }) =>
+    earlier.filter(({ remediation }) => remediation.unfinished > 0).map(({ postmortem: e }) => ({ cause, earlier: e })),
+  );
+}
+
+// Words: lunr's own tokenizer, stop-word filter and stemmer, so similarity and search agree
+// on what a word is.
+const pipeline = new lunr.Pipeline();
+pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+
+export function terms(text: string): string[] {
+  return pipeline.run(lunr.tokenizer(text)).map(String).filter((term) => term.length > 1 && !/^\d+$/.test(term));
+}
+
+/** The text that says what an incident was about: its summary and root cause. */
+function aboutText(p: Postmortem): string {
+  const rootCause = p.sections.find((section) => section.key === 'root cause')?.text ?? '';
+  return `${p.data.title}\n${p.data.summary}\n${rootCause}`;
+}
+
+/**
+ * TF-IDF vectors (log-scaled term frequency) compared by cosine. Candidates come from an
+ * inverted index that leaves out words found in more than a fifth of the incidents, so the
+ * work grows with the rare words two incidents share, not with the square of their number.
+ */
+function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<string, readonly Postmortem[]>): Map<string, Similar[]> {
+  const n = postmortems.length;
+  const counts = postmortems.map((p) => {
+    const tf = new Map<string, number>();
+    for (const term of terms(aboutText(p))) tf.set(term, (tf.get(term) ?? 0) + 1);
+    return tf;
+  });
+  const df = new Map<string, number>();
+  for (const tf of counts) for (const term of tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
+  const vectors = counts.map((tf) => {
+    const vector = new Map<string, number>();
+    let norm = 0;
+    for (const [term, count] of tf) {
+      const weight = (1 + Math.log(count)) * Math.log(1 + n / df.get(term)!);
+      vector.set(term, weight);
+      norm += weight * weight;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [term, weight] of vector) vector.set(term, weight / norm);
+    return vector;
+  });
+  const maxDf = Math.max(2, Math.floor(n / 5));
+  const postings = new Map<string, number[]>();
+  vectors.forEach((vector, i) => {
+    for (const term of vector.keys()) if (df.get(term)! <= maxDf) push(postings, term, i);
+  });
+
+  const result = new Map<string, Similar[]>();
+  const entries = postmortems.map((postmortem, i) => ({ postmortem, vector: vectors[i]! }));
+  entries.forEach(({ postmortem, vector }, i) => {
+    const candidates = new Set<number>();
+    for (const term of vector.keys()) for (const j of postings.get(term) ?? []) if (j !== i) candidates.add(j);
+    const explicit = new Set(related.get(postmortem.id) ?? []);
+    const scored: Similar[] = [];
+    for (const j of candidates) {
+      const other = entries[j]!;
+      if (explicit.has(other.postmortem)) continue;
+      const [small, large] = vector.size < other.vector.size ? [vector, other.vector] : [other.vector, vector];
+      let score = 0;
+      for (const [term, weight] of small) score += weight * (large.get(term) ?? 0);
+      if (score >= SIMILARITY_THRESHOLD) scored.push({ postmortem: other.postmortem, score });
+    }
+    scored.sort((a, b) => b.score - a.score || chronological(a.postmortem, b.postmortem));
+    if (scored.length) result.set(postmortem.id, scored.slice(0, MAX_SIMILAR));
+  });
+  return result;
+}

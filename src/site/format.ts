@@ -1,0 +1,63 @@
+/**
+ * How figures read on the site. Fixed English formats and UTC throughout, so the machine's
+ * locale and time zone never change a page.
+ */
+import { DateTime, Duration } from 'luxon';
+
+const LOCALE = 'en-GB';
+
+/** `5510` → `3 d 19 h 50 min`; null → an em dash. */
+export function duration(minutes: number | null): string {
+  if (minutes === null) return '—';
+  if (minutes === 0) return '0 min';
+  const { days, hours, minutes: rest } = Duration.fromObject({ minutes }).shiftTo('days', 'hours', 'minutes').toObject();
+  const parts = [days ? `${days} d` : '', hours ? `${hours} h` : '', rest ? `${rest} min` : ''];
+  return parts.filter(Boolean).join(' ');
+}
+
+/** `2014-11-19` → `19 Nov 2014`. */
+export function day(date: string): string {
+  return DateTime.fromISO(date, { zone: 'utc', locale: LOCALE }).toFormat('d LLL yyyy');
+}
+
+/** An ISO instant → `19 Nov 2014, 00:51 UTC`. */
+export function instant(iso: string): string {
+  return DateTime.fromISO(iso, { zone: 'utc', locale: LOCALE }).toFormat("d LLL yyyy, HH:mm 'UTC'");
+}
+
+/** Whole days between two calendar dates or instants. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round(DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days);
+}
+
+/** A number of days in years and months (`1 year 2 months`), or in days when under two months. */
+export function spanOfDays(days: number): string {
+  if (days < 60) return plural(days, 'day');
+  // Whole months of the mean Gregorian length (365.2425 / 12 days), rounded.
+  const total = Math.round(days / 30.436875);
+  const [years, months] = [Math.floor(total / 12), total % 12];
+  return [years ? plural(years, 'year') : '', months ? plural(months, 'month') : ''].filter(Boolean).join(' ');
+}
+
+/** The time between two dates, as `spanOfDays` writes it. */
+export function span(from: string, to: string): string {
+  return spanOfDays(daysBetween(from, to));
+}
+
+/** `change-management` → `Change management`. */
+export function humanize(id: string): string {
+  const words = id.replace(/-/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+export const MARKER_LABELS = {
+  start: 'Impact starts',
+  detected: 'Detected',
+  mitigated: 'Mitigated',
+  resolved: 'Resolved',
+  comms: 'Customer update',
+} as const;
