@@ -13,7 +13,7 @@ import { checkFields, expectation, fieldName } from './fields.ts';
 import { splitFrontMatter } from './frontmatter.ts';
 import { parseMarkdown } from './markdown.ts';
 import { parseRemediation, type RemediationItem } from './remediation.ts';
-import { checkBodyPlaceholders, checkRawHtml, hasContent, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
+import { checkBodyPlaceholders, checkLinks, checkRawHtml, hasContent, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
 import { durations, parseTimeline, type Durations, type TimelineEntry } from './timeline.ts';
 import { parseYaml, type YamlResult } from './yaml.ts';
 
@@ -91,6 +91,7 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog): 
     const tree = parseMarkdown(body);
     sections = splitSections(tree, body, diagnostics, { line: split.bodyLine, column: 1 });
     checkRawHtml(tree, diagnostics);
+    checkLinks(tree, diagnostics);
     checkBodyPlaceholders(tree, diagnostics);
 
     const section = (name: string) => sections.find((s) => s.key === sectionKey(name));

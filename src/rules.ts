@@ -53,6 +53,7 @@ export const RULES = {
   'section-empty': { severity: 'error', draft: 'warning', description: 'A required section has content.' },
   'section-duplicate': { severity: 'error', description: 'A section heading appears once (headings are compared case-insensitively).' },
   'html-raw': { severity: 'error', description: 'The body contains no raw HTML; it would be dropped from the site, so it is refused where it is written.' },
+  'link-unsafe': { severity: 'warning', description: 'Links and images point to http(s), mailto or relative addresses; others (`javascript:`, `data:`, …) are removed from the site.' },
 
   // Timeline
   'timeline-item': { severity: 'error', description: 'The Timeline is a list whose items read `timestamp — text`, with `—`, `–`, `-` or `:` after the timestamp.' },

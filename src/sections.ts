@@ -115,6 +115,21 @@ export function checkRawHtml(tree: Root, diagnostics: Diagnostics): void {
   });
 }
 
+/** Schemes a link may use on the site; anything else (`javascript:`, `data:`, `vbscript:`) is dropped. */
+const SAFE_SCHEME = /^(?:https?|mailto):/i;
+const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+export function checkLinks(tree: Root, diagnostics: Diagnostics): void {
+  visit(tree, ['link', 'image', 'definition'], (node) => {
+    if (!('url' in node)) return;
+    // Browsers ignore tabs, newlines and leading control characters in a scheme.
+    const url = node.url.replace(/[\u0000-\u0020]/g, '');
+    if (!HAS_SCHEME.test(url) || SAFE_SCHEME.test(url)) return;
+    const what = node.type === 'image' ? 'Image' : 'Link';
+    diagnostics.report('link-unsafe', pos(node), `${what} ${quote(node.url, 40)} will be removed from the site: only http(s), mailto and relative addresses are kept.`);
+  });
+}
+
 export const PLACEHOLDER = /\bTODO\b/;
 
 /** Plain text of a block, with its paragraphs, list items and table cells kept apart. */
