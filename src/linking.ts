@@ -121,9 +121,10 @@ function aboutText(p: Postmortem): string {
 }
 
 /**
- * TF-IDF vectors (log-scaled term frequency) compared by cosine. Candidates come from an
- * inverted index that leaves out words found in more than a fifth of the incidents, so the
- * work grows with the rare words two incidents share, not with the square of their number.
+ * TF-IDF vectors (log-scaled term frequency) compared by cosine, computed through an inverted
+ * index so that only incidents sharing a word are ever compared. In a large knowledge base the
+ * commonest words (in more than 1 in 50 incidents, and more than 100) are left out: they weigh
+ * little in the cosine and would make the work grow with the square of the number of incidents.
  */
 function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<string, readonly Postmortem[]>): Map<string, Similar[]> {
   const n = postmortems.length;
@@ -134,38 +135,36 @@ function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<str
   });
   const df = new Map<string, number>();
   for (const tf of counts) for (const term of tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
-  const vectors = counts.map((tf) => {
-    const vector = new Map<string, number>();
+  const maxDf = Math.max(100, Math.ceil(n / 50));
+  // term → [incident index, normalized weight] for every incident with the term.
+  const postings = new Map<string, [number, number][]>();
+  const vectors = counts.map((tf, i) => {
+    const vector: [string, number][] = [];
     let norm = 0;
     for (const [term, count] of tf) {
       const weight = (1 + Math.log(count)) * Math.log(1 + n / df.get(term)!);
-      vector.set(term, weight);
+      vector.push([term, weight]);
       norm += weight * weight;
     }
     norm = Math.sqrt(norm) || 1;
-    for (const [term, weight] of vector) vector.set(term, weight / norm);
+    for (const entry of vector) {
+      entry[1] /= norm;
+      if (df.get(entry[0])! <= maxDf) push(postings, entry[0], [i, entry[1]]);
+    }
     return vector;
-  });
-  const maxDf = Math.max(2, Math.floor(n / 5));
-  const postings = new Map<string, number[]>();
-  vectors.forEach((vector, i) => {
-    for (const term of vector.keys()) if (df.get(term)! <= maxDf) push(postings, term, i);
   });
 
   const result = new Map<string, Similar[]>();
-  const entries = postmortems.map((postmortem, i) => ({ postmortem, vector: vectors[i]! }));
-  entries.forEach(({ postmortem, vector }, i) => {
-    const candidates = new Set<number>();
-    for (const term of vector.keys()) for (const j of postings.get(term) ?? []) if (j !== i) candidates.add(j);
+  postmortems.forEach((postmortem, i) => {
+    const scores = new Map<number, number>();
+    for (const [term, weight] of vectors[i]!) {
+      for (const [j, other] of postings.get(term) ?? []) if (j !== i) scores.set(j, (scores.get(j) ?? 0) + weight * other);
+    }
     const explicit = new Set(related.get(postmortem.id) ?? []);
     const scored: Similar[] = [];
-    for (const j of candidates) {
-      const other = entries[j]!;
-      if (explicit.has(other.postmortem)) continue;
-      const [small, large] = vector.size < other.vector.size ? [vector, other.vector] : [other.vector, vector];
-      let score = 0;
-      for (const [term, weight] of small) score += weight * (large.get(term) ?? 0);
-      if (score >= SIMILARITY_THRESHOLD) scored.push({ postmortem: other.postmortem, score });
+    for (const [j, score] of scores) {
+      const other = postmortems[j]!;
+      if (score >= SIMILARITY_THRESHOLD && !explicit.has(other)) scored.push({ postmortem: other, score });
     }
     scored.sort((a, b) => b.score - a.score || chronological(a.postmortem, b.postmortem));
     if (scored.length) result.set(postmortem.id, scored.slice(0, MAX_SIMILAR));

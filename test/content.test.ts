@@ -1,9 +1,6 @@
 /** The shipped knowledge base: valid, sourced, and its causes really recur. */
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { run } from '../src/cli/main.ts';
 import { loadKnowledgeBase } from '../src/loader.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -41,20 +38,4 @@ describe('shipped content', () => {
       expect(count(cause), cause).toBeGreaterThanOrEqual(cause === 'untested-backups' ? 1 : 2);
     }
   });
-});
-
-describe('hindsight build', () => {
-  it('builds one page per published incident into any output folder', async () => {
-    const out = await mkdtemp(path.join(os.tmpdir(), 'hindsight-site-'));
-    try {
-      const result = await run(['build', '--out', out], ROOT, false);
-      expect(result).toEqual({ status: 0, stdout: `Built ${kb.postmortems.length} incident pages into ${path.relative(ROOT, out)}/.\n` });
-      expect((await readdir(path.join(out, 'incidents'))).filter((name) => name !== 'index.html').sort()).toEqual(kb.postmortems.map((p) => p.id).sort());
-      const page = await readFile(path.join(out, 'incidents/2014-11-19-azure-storage/index.html'), 'utf8');
-      expect(page).toContain('<h1>Azure Storage outage after a performance change');
-      expect(page).toContain('10 h 54 min');
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
-  }, 120_000);
 });

@@ -1,0 +1,56 @@
+/** Postmortems written from a few facts and parsed for real, for tests of what is built on them. */
+import { parsePostmortem, type Postmortem } from '../../src/postmortem.ts';
+import { catalog } from './catalog.ts';
+
+export interface Facts {
+  id: string;
+  /** `YYYY-MM-DD`; impact starts at `start` (default 10:00) UTC that day. */
+  date: string;
+  start?: string;
+  causes?: string[];
+  related?: string[];
+  severity?: string;
+  title?: string;
+  summary?: string;
+  rootCause?: string;
+  /** Remediation items: done or not, and due when. */
+  items?: { done: boolean; due: string }[];
+}
+
+export function makePostmortem(facts: Facts): Postmortem {
+  const { id, date, start = '10:00', causes = ['global-rollout'], related, severity = 'SEV2', items = [{ done: true, due: date }] } = facts;
+  const text = `---
+title: ${JSON.stringify(facts.title ?? `Incident ${id}`)}
+date: ${date}
+status: published
+severity: ${severity}
+summary: ${JSON.stringify(facts.summary ?? `Something failed on ${date}.`)}
+trigger: config-change
+causes: [${causes.join(', ')}]
+blast_radius:
+  scope: region
+  services: [queue]
+authors: [Test]
+${related ? `related: [${related.join(', ')}]\n` : ''}---
+
+## Timeline
+
+- ${date} ${start} UTC — [start] Impact begins.
+- ${date} 23:59 UTC — [resolved] Impact ends.
+
+## Root cause
+
+${facts.rootCause ?? 'A setting was wrong.'}
+
+## Blast radius
+
+One region.
+
+## Remediation
+
+${items.map((item, i) => `- [${item.done ? 'x' : ' '}] Fix number ${i + 1}. (owner: team, due: ${item.due})`).join('\n')}
+`;
+  const result = parsePostmortem(text, `${id}.md`, catalog);
+  if (!result.postmortem) throw new Error(`fixture ${id} does not parse: ${JSON.stringify(result.diagnostics, null, 1)}`);
+  return result.postmortem;
+}

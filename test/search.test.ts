@@ -1,0 +1,75 @@
+import fc from 'fast-check';
+import lunr from 'lunr';
+import { describe, expect, it } from 'vitest';
+import { buildSearchData } from '../src/search-index.ts';
+import { queryTerms, search, snippet } from '../src/search-query.ts';
+import { catalog } from './helpers/catalog.ts';
+import { makePostmortem } from './helpers/postmortems.ts';
+
+const corpus = [
+  makePostmortem({ id: 'failover-title', date: '2022-01-01', title: 'Database failover left writes stuck', summary: 'Writes stopped for an hour.' }),
+  makePostmortem({
+    id: 'passing-mention',
+    date: '2022-02-01',
+    title: 'Cache stampede after a deploy',
+    summary: 'Caches emptied at once.',
+    rootCause: 'A deploy flushed every cache; the failover runbook was not needed.',
+  }),
+  makePostmortem({ id: 'leap', date: '2020-02-29', title: 'Leap day broke certificate dates', summary: 'Certificates valid from a day that does not exist next year.' }),
+  makePostmortem({ id: 'second', date: '2017-01-01', title: 'A leap second made time go backwards', summary: 'Durations went negative.' }),
+];
+const data = buildSearchData(corpus, catalog);
+const index = lunr.Index.load(JSON.parse(JSON.stringify(data.index)));
+const refs = (query: string) => search(index, query).map((hit) => hit.ref);
+
+describe('search', () => {
+  it('ranks a title match above a passing mention in the body', () => {
+    expect(refs('failover')).toEqual(['failover-title', 'passing-mention']);
+  });
+
+  it('puts incidents that match every word first', () => {
+    expect(refs('leap day')[0]).toBe('leap');
+    expect(refs('leap second')[0]).toBe('second');
+  });
+
+  it('finds words being typed by their prefix and other forms by their stem', () => {
+    expect(refs('certif')).toContain('leap');
+    expect(refs('certificates')).toContain('leap');
+  });
+
+  it('reads lunr query syntax as plain words', () => {
+    expect(queryTerms('title:leap~2 +day^10 "unbalanced -x *')).toEqual(
+      ['title', 'leap', '2', 'day', '10', 'unbalanced', 'x'].map((word) => expect.objectContaining({ word })),
+    );
+    for (const query of ['foo:', '~', '^', '"', '"leap', 'leap:', '*', '+', '-', ':::', 'the', '']) expect(() => search(index, query)).not.toThrow();
+    expect(refs('leap:')).toContain('leap');
+  });
+
+  it('never throws and only returns indexed incidents, whatever is typed', () => {
+    const ids = new Set(corpus.map((p) => p.id));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme-composite', maxLength: 60 }), (query) => search(index, query).every((hit) => ids.has(hit.ref))),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('snippets', () => {
+  it('marks the matched words in a window around them', () => {
+    const text = `${'Padding words here. '.repeat(30)}Then the certificates of the gateway expired, and a certificate renewal failed. ${'More padding. '.repeat(30)}`;
+    const real = snippet(text, search(index, 'certificate').flatMap((h) => h.terms));
+    expect(real.filter((p) => p.marked).map((p) => p.text)).toEqual(['certificates', 'certificate']);
+    expect(real[0]!.text).toBe('… ');
+  });
+
+  it('keeps the text as it is, pieces only split it', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 400 }), fc.array(fc.constantFrom('leap', 'dai', 'certif', 'x'), { maxLength: 3 }), (text, terms) => {
+        const joined = snippet(text, terms)
+          .map((p) => p.text)
+          .join('');
+        return text.includes(joined.replace(/^… /, '').replace(/ …$/, ''));
+      }),
+    );
+  });
+});

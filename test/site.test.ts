@@ -1,0 +1,133 @@
+/** The built site, read as files: its addresses, its exports, and that it is reproducible. */
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parse, type DefaultTreeAdapterMap } from 'parse5';
+import { describe, expect, inject, it } from 'vitest';
+import { loadKnowledgeBase } from '../src/loader.ts';
+import { buildSite } from './setup/sites.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const { shipped, hostile } = inject('sites');
+const kb = await loadKnowledgeBase('content', { cwd: ROOT });
+const read = (site: string, address: string) => readFile(path.join(site, address.endsWith('/') ? `${address}index.html` : address), 'utf8');
+
+async function files(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+describe('the shipped site', () => {
+  it('has every address of the format contract', async () => {
+    const addresses = [
+      '/',
+      '/incidents/',
+      '/causes/',
+      '/services/',
+      '/search/',
+      '/feed.xml',
+      '/api/incidents.json',
+      '/404.html',
+      ...kb.postmortems.map((p) => `/incidents/${p.id}/`),
+      ...[...kb.catalog.causes!.keys()].map((id) => `/causes/${id}/`),
+      ...[...kb.catalog.services!.keys()].map((id) => `/services/${id}/`),
+    ];
+    for (const address of addresses) await expect(read(shipped, address), address).resolves.toBeTruthy();
+  });
+
+  it('serves /api/incidents.json exactly as FORMAT.md says', async () => {
+    const records = JSON.parse(await read(shipped, '/api/incidents.json'));
+    expect(records).toHaveLength(kb.postmortems.length);
+    for (const record of records) {
+      expect(Object.keys(record).sort()).toEqual(
+        ['actions', 'blast_radius', 'causes', 'date', 'id', 'minutes_to_detect', 'minutes_to_first_comms', 'minutes_to_mitigate', 'minutes_to_resolve', 'severity', 'title', 'trigger'].sort(),
+      );
+      expect(Object.keys(record.actions).sort()).toEqual(['done', 'open', 'overdue']);
+    }
+    const azure = records.find((r: { id: string }) => r.id === '2014-11-19-azure-storage');
+    expect(azure).toMatchObject({ date: '2014-11-19', severity: 'SEV1', trigger: 'config-change', minutes_to_mitigate: 654, minutes_to_resolve: 5510, minutes_to_detect: null });
+    // Four items, one done; the open ones were due in December 2014, long before the build date.
+    expect(azure.actions).toEqual({ open: 3, done: 1, overdue: 3 });
+  });
+
+  it('links the Azure 2014 page to every other incident that shares one of its causes', async () => {
+    const azure = kb.postmortems.find((p) => p.id === '2014-11-19-azure-storage')!;
+    const sharing = kb.postmortems.filter((p) => p !== azure && p.data.causes.some((c) => azure.data.causes.includes(c)));
+    expect(sharing.length).toBeGreaterThanOrEqual(5);
+    const page = await read(shipped, `/incidents/${azure.id}/`);
+    const section = page.slice(page.indexOf('id="before"'), page.indexOf('id="s-timeline"'));
+    for (const other of sharing) expect(section, other.id).toContain(`href="/incidents/${other.id}/"`);
+    expect(page).toContain('<ol class="timeline">');
+  });
+
+  it('writes an Atom feed with one entry per incident, newest first', async () => {
+    const feed = await read(shipped, '/feed.xml');
+    const ids = [...feed.matchAll(/<id>https:\/\/hindsight\.example\.org\/incidents\/([^/]+)\/<\/id>/g)].map((m) => m[1]);
+    expect(ids).toEqual(kb.postmortems.map((p) => p.id));
+    expect(feed).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+  });
+});
+
+describe('a hostile knowledge base', () => {
+  it('escapes its text in the feed and the JSON', async () => {
+    const feed = await read(hostile, '/feed.xml');
+    expect(feed).not.toMatch(/<script|<img|<svg/);
+    expect(feed).toContain('<title>&lt;script&gt;window.__pwned = \'title\'&lt;/script&gt; &amp; &quot;quotes&quot; ]]&gt; --&gt; \'pwned\'</title>');
+    const records = JSON.parse(await read(hostile, '/api/incidents.json'));
+    expect(records[1].title).toBe('<script>window.__pwned = \'title\'</script> & "quotes" ]]> --> \'pwned\'');
+  });
+
+  it('keeps scripts out of its pages: only the site\'s own module scripts, no handlers, no script URLs', async () => {
+    for (const file of (await files(hostile)).filter((f) => f.endsWith('.html'))) {
+      const found: string[] = [];
+      for (const element of elements(parse(await readFile(path.join(hostile, file), 'utf8')))) {
+        const attrs = new Map(element.attrs.map((a) => [a.name, a.value]));
+        const name = element.tagName;
+        if (name === 'script' && !(attrs.get('type') === 'module' && /^\/_astro\/[\w.-]+\.js$/.test(attrs.get('src') ?? ''))) found.push(`<script ${JSON.stringify(element.attrs)}>`);
+        if (['iframe', 'object', 'embed', 'svg', 'b'].includes(name)) found.push(`<${name}>`);
+        // An image whose unsafe address was removed keeps only its alt text.
+        if (name === 'img' && attrs.has('src')) found.push(`<img src=${attrs.get('src')}>`);
+        for (const [attr, value] of attrs) {
+          if (attr.startsWith('on')) found.push(`${name} ${attr}`);
+          if (['href', 'src', 'action', 'formaction'].includes(attr) && /^\s*(?:javascript|data|vbscript):/i.test(value)) found.push(`${name} ${attr}=${value}`);
+        }
+      }
+      expect(found, file).toEqual([]);
+    }
+  });
+});
+
+/** Every element of a parsed document, depth first. */
+function* elements(node: DefaultTreeAdapterMap['parentNode']): Generator<DefaultTreeAdapterMap['element']> {
+  for (const child of node.childNodes) {
+    if ('tagName' in child) {
+      yield child;
+      yield* elements('content' in child ? child.content : child);
+    }
+  }
+}
+
+describe('hindsight build', () => {
+  it('gives byte-identical output whatever the file order, time zone or locale, with the date from SOURCE_DATE_EPOCH', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'hindsight-repro-'));
+    try {
+      // The same content, its files written in the opposite order.
+      const content = path.join(tmp, 'content');
+      const sources = await files(path.join(ROOT, 'content'));
+      for (const file of [...sources].reverse()) {
+        await cp(path.join(ROOT, 'content', file), path.join(content, file));
+      }
+      const out = path.join(tmp, 'out');
+      // Afternoon of the build date in UTC: already the next day in Kiritimati (UTC+14).
+      const epoch = String(Date.UTC(2026, 10, 22, 15) / 1000);
+      await buildSite(content, out, { today: null, env: { SOURCE_DATE_EPOCH: epoch, TZ: 'Pacific/Kiritimati', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' } });
+      const expected = await files(shipped);
+      expect(await files(out)).toEqual(expected);
+      for (const file of expected) expect(await readFile(path.join(out, file)), file).toEqual(await readFile(path.join(shipped, file)));
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
