@@ -56,3 +56,53 @@ export function remediationAt(postmortem: Postmortem, date: string): Remediation
   }
   return { total: postmortem.remediation.length, unfinished, stillOpen };
 }
+
+/** One remediation item with its incident, as the actions page and exports list it. */
+export interface ActionRow {
+  incident: Postmortem;
+  item: RemediationItem;
+  state: ActionState;
+  /** Days past due for an overdue item, else 0. */
+  daysOverdue: number;
+}
+
+const DAY = 86_400_000;
+
+/** Every remediation item of the given postmortems; the most overdue first, then open by due date, then done. */
+export function actionRows(postmortems: readonly Postmortem[], today: string): ActionRow[] {
+  const rank = { overdue: 0, open: 1, done: 2 } as const;
+  return postmortems
+    .flatMap((incident) =>
+      incident.remediation.map((item) => {
+        const state = actionState(item, today);
+        const daysOverdue = state === 'overdue' ? Math.round((Date.parse(today) - Date.parse(item.due!)) / DAY) : 0;
+        return { incident, item, state, daysOverdue };
+      }),
+    )
+    .sort(
+      (a, b) =>
+        rank[a.state] - rank[b.state] ||
+        b.daysOverdue - a.daysOverdue ||
+        (a.item.due ?? '9999').localeCompare(b.item.due ?? '9999') ||
+        a.incident.id.localeCompare(b.incident.id) ||
+        a.item.at.line - b.item.at.line,
+    );
+}
+
+export interface FollowThrough extends ActionCounts {
+  key: string;
+  total: number;
+  /** Share of items done, 0–1. */
+  completion: number;
+}
+
+/** Items grouped by a key (owner, severity…), with their completion rate; most open items first. */
+export function followThrough(rows: readonly ActionRow[], keyOf: (row: ActionRow) => string): FollowThrough[] {
+  return [...Map.groupBy(rows, keyOf)]
+    .map(([key, list]) => {
+      const done = list.filter((r) => r.state === 'done').length;
+      const overdue = list.filter((r) => r.state === 'overdue').length;
+      return { key, total: list.length, done, open: list.length - done, overdue, completion: done / list.length };
+    })
+    .sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.key.localeCompare(b.key));
+}

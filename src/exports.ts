@@ -2,7 +2,8 @@
  * Machine-readable views of the knowledge base: `/api/incidents.json` (its shape is part of
  * the format contract, FORMAT.md) and the Atom feed. Pure: postmortems and a date in, text out.
  */
-import { actionCounts, type ActionCounts } from './action-items.ts';
+import { stringify } from 'csv-stringify/sync';
+import { actionCounts, type ActionCounts, type ActionRow } from './action-items.ts';
 import type { Postmortem } from './postmortem.ts';
 import type { FrontMatter } from '../schemas/frontmatter.ts';
 
@@ -33,6 +34,83 @@ export function incidentRecords(postmortems: readonly Postmortem[], today: strin
     ...p.durations,
     actions: actionCounts(p.remediation, today),
   }));
+}
+
+export interface ActionRecord {
+  incident: string;
+  incident_title: string;
+  incident_date: string;
+  severity: string;
+  /** The action as written, in Markdown. */
+  action: string;
+  owner: string | null;
+  due: string | null;
+  ticket: string | null;
+  type: string | null;
+  state: ActionRow['state'];
+  days_overdue: number;
+}
+
+export function actionRecords(rows: readonly ActionRow[]): ActionRecord[] {
+  return rows.map(({ incident, item, state, daysOverdue }) => ({
+    incident: incident.id,
+    incident_title: incident.data.title,
+    incident_date: incident.data.date,
+    severity: incident.data.severity,
+    action: item.text,
+    owner: item.owner ?? null,
+    due: item.due ?? null,
+    ticket: item.ticket ?? null,
+    type: item.type ?? null,
+    state,
+    days_overdue: daysOverdue,
+  }));
+}
+
+type Cell = string | number | null;
+
+/**
+ * A text cell that a spreadsheet would read as a formula (it starts with `=`, `+`, `-`, `@`,
+ * a tab or a carriage return) gets a leading apostrophe, so it stays text (OWASP's advice).
+ */
+export function neutralize(cell: Cell): Cell {
+  return typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
+
+/** RFC 4180 CSV: a header row, CRLF line ends, quotes where needed; a BOM so spreadsheets read UTF-8. */
+export function toCsv(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  return stringify([header, ...rows.map((row) => row.map(neutralize))], { bom: true, record_delimiter: 'windows', cast: { number: String } });
+}
+
+export function incidentsCsv(records: readonly IncidentRecord[]): string {
+  const header = ['id', 'title', 'date', 'severity', 'trigger', 'causes', 'scope', 'services', 'regions', 'customers', 'minutes_to_detect', 'minutes_to_mitigate', 'minutes_to_resolve', 'minutes_to_first_comms', 'actions_open', 'actions_done', 'actions_overdue'];
+  return toCsv(
+    header,
+    records.map((r) => [
+      r.id,
+      r.title,
+      r.date,
+      r.severity,
+      r.trigger,
+      r.causes.join('; '),
+      r.blast_radius.scope,
+      r.blast_radius.services.join('; '),
+      (r.blast_radius.regions ?? []).join('; '),
+      r.blast_radius.customers ?? null,
+      r.minutes_to_detect,
+      r.minutes_to_mitigate,
+      r.minutes_to_resolve,
+      r.minutes_to_first_comms,
+      r.actions.open,
+      r.actions.done,
+      r.actions.overdue,
+    ]),
+  );
+}
+
+export function actionsCsv(records: readonly ActionRecord[]): string {
+  const header = ['incident', 'incident_title', 'incident_date', 'severity', 'action', 'owner', 'due', 'ticket', 'type', 'state', 'days_overdue'] as const;
+  return toCsv(header, records.map((r) => header.map((key) => r[key])));
 }
 
 /** Text for XML: markup characters escaped, characters XML 1.0 forbids removed. */

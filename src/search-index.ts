@@ -6,7 +6,7 @@ import lunr from 'lunr';
 import type { Catalog } from './catalog.ts';
 import type { Postmortem } from './postmortem.ts';
 import { FIELDS, indexable } from './search-query.ts';
-import { day } from './site/format.ts';
+import { day } from './format.ts';
 
 /** What a search result shows, and the text its snippet is cut from. */
 export interface SearchDocument {

@@ -47,6 +47,8 @@ const PAGE_TYPES = [
   '/services/',
   '/services/azure-storage/',
   '/search/?q=leap+day',
+  '/trends/',
+  '/actions/',
   '/no-such-page/',
 ];
 
@@ -173,10 +175,30 @@ describe('every page type', () => {
   });
 });
 
+describe('leadership views', () => {
+  it('draws every trends chart as a labelled SVG with its data table, without JavaScript', async () => {
+    const { page, problems } = await open({ javaScriptEnabled: false });
+    await page.goto(`${site.url}/trends/`);
+    const charts = page.locator('figure.chart svg[role="img"]');
+    expect(await charts.count()).toBe(8);
+    for (const chart of await charts.all()) {
+      expect(await chart.locator('title').textContent()).toBeTruthy();
+      expect(await chart.locator('xpath=ancestor::section[1]//table').count()).toBe(1);
+    }
+    expect(await page.locator('text=Recurred while open').count()).toBeGreaterThan(0);
+    await page.goto(`${site.url}/actions/`);
+    const overdue = await page.locator('#overdue + .table-wrap tbody tr').count();
+    const records = (await (await fetch(`${site.url}/api/actions.json`)).json()) as { state: string }[];
+    expect(overdue).toBe(records.filter((r) => r.state === 'overdue').length);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('a hostile knowledge base', () => {
   it('runs nothing from its content, on any page, in search results or in the feed', async () => {
     const { page, problems } = await open();
-    const pages = ['/', '/incidents/', '/incidents/2024-05-01-hostile/', '/incidents/2024-06-01-plain/', '/causes/', '/causes/xss-cause/', '/services/', '/services/svg-service/', '/search/?q=quotes', '/nope/'];
+    const pages = ['/', '/incidents/', '/incidents/2024-05-01-hostile/', '/incidents/2024-06-01-plain/', '/causes/', '/causes/xss-cause/', '/services/', '/services/svg-service/', '/search/?q=quotes', '/trends/', '/actions/', '/nope/'];
     for (const address of pages) {
       await page.goto(`${bad.url}${address}`);
       await page.waitForLoadState('networkidle');

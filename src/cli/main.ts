@@ -9,6 +9,7 @@ import { ContentFolderError } from '../loader.ts';
 import { build, buildHelp } from './build.ts';
 import { createPostmortem, newHelp } from './new.ts';
 import { UsageError, type CommandResult } from './result.ts';
+import { stats, statsHelp } from './stats.ts';
 import { validate, validateHelp } from './validate.ts';
 
 export const mainHelp = `Usage: hindsight <command> [options]
@@ -17,6 +18,7 @@ Commands:
   validate   check the postmortems of a content folder
   new        start a postmortem from the template
   build      validate, then build the static site
+  stats      headline trends and overdue actions, in the terminal
 
 Run \`hindsight <command> --help\` for a command's options.
 `;
@@ -40,6 +42,10 @@ export async function run(argv: readonly string[], cwd: string, color: boolean):
       case 'build': {
         const { values } = parseArgs({ args: rest, options: { ...COMMON, out: { type: 'string' }, today: { type: 'string' } } });
         return values.help ? { status: 0, stdout: buildHelp } : await build({ cwd, ...values, color });
+      }
+      case 'stats': {
+        const { values } = parseArgs({ args: rest, options: { ...COMMON, since: { type: 'string' }, today: { type: 'string' }, json: { type: 'boolean' } } });
+        return values.help ? { status: 0, stdout: statsHelp } : await stats({ cwd, ...values });
       }
       case undefined:
       case '-h':

@@ -1,6 +1,6 @@
 /**
  * `npm run screenshots`: builds the shipped knowledge base and captures the README's
- * screenshots (home, an incident, search; desktop and mobile) into docs/screenshots/.
+ * screenshots (home, an incident, search, trends; desktop and mobile) into docs/screenshots/.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -16,6 +16,7 @@ const SHOTS = [
   { name: 'home', address: '/' },
   { name: 'incident', address: '/incidents/2014-11-19-azure-storage/' },
   { name: 'search', address: '/search/?q=leap+day' },
+  { name: 'trends', address: '/trends/#by-quarter' },
   ...(process.argv.slice(2).map((spec) => {
     const [name = 'page', address = '/'] = spec.split('=');
     return { name, address };

@@ -15,6 +15,12 @@ export interface Facts {
   rootCause?: string;
   /** Remediation items: done or not, and due when. */
   items?: { done: boolean; due: string }[];
+  trigger?: string;
+  scope?: string;
+  /** Front matter lines added as they are (`timezone: Europe/Paris`). */
+  extra?: string;
+  /** Timeline items replacing the default start and resolved ones. */
+  timeline?: string[];
 }
 
 export function makePostmortem(facts: Facts): Postmortem {
@@ -25,18 +31,17 @@ date: ${date}
 status: published
 severity: ${severity}
 summary: ${JSON.stringify(facts.summary ?? `Something failed on ${date}.`)}
-trigger: config-change
+trigger: ${facts.trigger ?? 'config-change'}
 causes: [${causes.join(', ')}]
 blast_radius:
-  scope: region
+  scope: ${facts.scope ?? 'region'}
   services: [queue]
 authors: [Test]
-${related ? `related: [${related.join(', ')}]\n` : ''}---
+${related ? `related: [${related.join(', ')}]\n` : ''}${facts.extra ? `${facts.extra}\n` : ''}---
 
 ## Timeline
 
-- ${date} ${start} UTC — [start] Impact begins.
-- ${date} 23:59 UTC — [resolved] Impact ends.
+${(facts.timeline ?? [`${date} ${start} UTC — [start] Impact begins.`, `${date} 23:59 UTC — [resolved] Impact ends.`]).map((line) => `- ${line}`).join('\n')}
 
 ## Root cause
 

@@ -50,6 +50,16 @@ export function humanize(id: string): string {
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
+/** `3` of `4` → `75%`; an em dash when there is nothing to divide. */
+export function percent(part: number, whole: number): string {
+  return whole === 0 ? '—' : `${Math.round((part / whole) * 100)}%`;
+}
+
+/** A postmortem in a few words, for dense lists: `Microsoft, 2014`, or its id. */
+export function shortLabel(p: { id: string; data: { organization?: string; date: string } }): string {
+  return p.data.organization ? `${p.data.organization}, ${p.data.date.slice(0, 4)}` : p.id;
+}
+
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count} ${count === 1 ? one : many}`;
 }

@@ -1,0 +1,130 @@
+/**
+ * Charts for the trends page, drawn at build time as SVG by Observable Plot on a server-side
+ * DOM (linkedom): no JavaScript in the browser. Axes and text use `currentColor`, so the page's
+ * light, dark and print styles apply; series colours are mid-tones that read on both.
+ */
+import * as Plot from '@observablehq/plot';
+import { parseHTML } from 'linkedom';
+import type { Count, Distribution } from './metrics.ts';
+
+const { document } = parseHTML('<!doctype html><html><body></body></html>');
+
+/** Colours of the severity levels, worst first; levels past the fourth are grey. */
+export const SEVERITY_COLORS = ['#d93f3f', '#e8833a', '#c9a227', '#5b8def'];
+const OTHER = '#8c959f';
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+export interface ChartText {
+  /** Unique on the page: prefixes the SVG's ids. */
+  id: string;
+  title: string;
+  description: string;
+}
+
+/** The SVG, labelled for assistive technology, with ids that cannot clash with another chart's. */
+function finish(svg: Element, { id, title, description }: ChartText): string {
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-labelledby', `${id}-title ${id}-desc`);
+  // The SVG is one image to assistive technology: its parts' labels (Plot's `<g aria-label>`) go.
+  svg.removeAttribute('aria-label');
+  for (const part of svg.querySelectorAll('[aria-label], [aria-description]')) {
+    part.removeAttribute('aria-label');
+    part.removeAttribute('aria-description');
+  }
+  const titleNode = document.createElementNS(SVG_NS, 'title');
+  titleNode.setAttribute('id', `${id}-title`);
+  titleNode.textContent = title;
+  const descNode = document.createElementNS(SVG_NS, 'desc');
+  descNode.setAttribute('id', `${id}-desc`);
+  descNode.textContent = description;
+  svg.prepend(titleNode, descNode);
+  // Plot numbers clip paths with a counter shared by every chart of the build: renumber per chart.
+  const clips = new Map<string, string>();
+  return svg.outerHTML.replace(/plot-clip-\d+/g, (clip) => {
+    if (!clips.has(clip)) clips.set(clip, `${id}-clip-${clips.size}`);
+    return clips.get(clip)!;
+  });
+}
+
+export function severityColor(severities: readonly string[], level: string): string {
+  const rank = severities.indexOf(level);
+  return rank >= 0 && rank < SEVERITY_COLORS.length ? SEVERITY_COLORS[rank]! : OTHER;
+}
+
+/** Incidents per quarter, stacked by severity; a tick for each year's first quarter. */
+export function quarterChart(rows: readonly { quarter: string; severity: string; count: number }[], quarters: readonly string[], severities: readonly string[], text: ChartText): string {
+  const svg = Plot.plot({
+    document,
+    width: 600,
+    height: 300,
+    marginBottom: 40,
+    style: { fontSize: '13px' },
+    x: { domain: quarters, label: 'Quarter', ticks: quarters.filter((q) => q.endsWith('Q1')), tickFormat: (q: string) => q.slice(0, 4), padding: 0.15 },
+    y: { label: 'Incidents', grid: true, tickFormat: 'd', ticks: integerTicks(Math.max(1, ...stackHeights(rows))) },
+    color: { domain: [...severities], range: severities.map((level) => severityColor(severities, level)) },
+    marks: [Plot.barY(rows, { x: 'quarter', y: 'count', fill: 'severity', order: [...severities] }), Plot.ruleY([0])],
+  });
+  return finish(svg, text);
+}
+
+/** Counts as horizontal bars, biggest first. */
+export function barChart(rows: readonly Count[], { label, ...text }: ChartText & { label: string }): string {
+  const svg = Plot.plot({
+    document,
+    width: 600,
+    height: 40 + rows.length * 28,
+    marginLeft: 170,
+    style: { fontSize: '13px' },
+    x: { label, grid: true, tickFormat: 'd', ticks: integerTicks(Math.max(1, ...rows.map((r) => r.count))) },
+    y: { label: null, domain: rows.map((r) => r.key) },
+    marks: [Plot.barX(rows, { y: 'key', x: 'count', fill: 'currentColor', fillOpacity: 0.55 }), Plot.ruleX([0])],
+  });
+  return finish(svg, text);
+}
+
+/**
+ * Durations per year: every incident as a point, the median as a solid tick and the 90th
+ * percentile as a dashed one, on a symmetric log scale (minutes to days on one axis, zero kept).
+ */
+export function durationChart(distributions: readonly Distribution[], text: ChartText): string {
+  const points = distributions.flatMap((d) => d.points.map((p) => ({ year: d.year, minutes: p.minutes })));
+  const years = distributions.map((d) => d.year);
+  const max = Math.max(60, ...points.map((p) => p.minutes));
+  const ticks = [0, 10, 60, 360, 1440, 10080, 43200].filter((t) => t <= max * 1.5);
+  const svg = Plot.plot({
+    document,
+    width: 600,
+    height: 50 + years.length * 26,
+    marginLeft: 50,
+    style: { fontSize: '13px' },
+    x: { type: 'symlog', label: 'Minutes from start (log scale)', grid: true, ticks, tickFormat: formatMinutes, domain: [0, max * 1.2] },
+    y: { type: 'band', label: null, domain: years },
+    marks: [
+      Plot.dot(points, { x: 'minutes', y: 'year', r: 3.5, stroke: 'currentColor', strokeOpacity: 0.75 }),
+      Plot.tickX(distributions, { x: 'median', y: 'year', stroke: SEVERITY_COLORS[0], strokeWidth: 3 }),
+      Plot.tickX(distributions, { x: 'p90', y: 'year', stroke: SEVERITY_COLORS[3], strokeWidth: 3, strokeDasharray: '4,3' }),
+    ],
+  });
+  return finish(svg, text);
+}
+
+/** Every whole number up to a small maximum; past 8, Plot picks round ones. */
+function integerTicks(max: number): number[] | number {
+  return max <= 8 ? Array.from({ length: max + 1 }, (_, i) => i) : 6;
+}
+
+/** The height of each quarter's stack. */
+function stackHeights(rows: readonly { quarter: string; count: number }[]): number[] {
+  const heights = new Map<string, number>();
+  for (const row of rows) heights.set(row.quarter, (heights.get(row.quarter) ?? 0) + row.count);
+  return [...heights.values()];
+}
+
+/** Axis labels: `0`, `10m`, `1h`, `6h`, `1d`, `1w`, `30d`. */
+function formatMinutes(minutes: number): string {
+  if (minutes === 0) return '0';
+  if (minutes < 60) return `${minutes}m`;
+  if (minutes < 1440) return `${minutes / 60}h`;
+  if (minutes === 10080) return '1w';
+  return `${minutes / 1440}d`;
+}
