@@ -59,7 +59,7 @@ export function quarterChart(rows: readonly { quarter: string; severity: string;
     height: 300,
     marginBottom: 40,
     style: { fontSize: '13px' },
-    x: { domain: quarters, label: 'Quarter', ticks: quarters.filter((q) => q.endsWith('Q1')), tickFormat: (q: string) => q.slice(0, 4), padding: 0.15 },
+    x: { domain: quarters, label: 'Quarter', ...quarterTicks(quarters), padding: 0.15 },
     y: { label: 'Incidents', grid: true, tickFormat: 'd', ticks: integerTicks(Math.max(1, ...stackHeights(rows))) },
     color: { domain: [...severities], range: severities.map((level) => severityColor(severities, level)) },
     marks: [Plot.barY(rows, { x: 'quarter', y: 'count', fill: 'severity', order: [...severities] }), Plot.ruleY([0])],
@@ -68,15 +68,16 @@ export function quarterChart(rows: readonly { quarter: string; severity: string;
 }
 
 /** Counts as horizontal bars, biggest first. */
-export function barChart(rows: readonly Count[], { label, ...text }: ChartText & { label: string }): string {
+export function barChart(rows: readonly Count[], { label, category, ...text }: ChartText & { label: string; category: string }): string {
   const svg = Plot.plot({
     document,
     width: 600,
-    height: 40 + rows.length * 28,
+    height: 60 + rows.length * 28,
+    marginTop: 24,
     marginLeft: 170,
     style: { fontSize: '13px' },
     x: { label, grid: true, tickFormat: 'd', ticks: integerTicks(Math.max(1, ...rows.map((r) => r.count))) },
-    y: { label: null, domain: rows.map((r) => r.key) },
+    y: { label: category, labelAnchor: 'top', labelArrow: 'none', domain: rows.map((r) => r.key) },
     marks: [Plot.barX(rows, { y: 'key', x: 'count', fill: 'currentColor', fillOpacity: 0.55 }), Plot.ruleX([0])],
   });
   return finish(svg, text);
@@ -90,15 +91,16 @@ export function durationChart(distributions: readonly Distribution[], text: Char
   const points = distributions.flatMap((d) => d.points.map((p) => ({ year: d.year, minutes: p.minutes })));
   const years = distributions.map((d) => d.year);
   const max = Math.max(60, ...points.map((p) => p.minutes));
-  const ticks = [0, 10, 60, 360, 1440, 10080, 43200].filter((t) => t <= max * 1.5);
+  const ticks = [0, 10, 60, 360, 1440, 10080, 43200].filter((t) => t <= max * 1.2);
   const svg = Plot.plot({
     document,
     width: 600,
-    height: 50 + years.length * 26,
+    height: 70 + years.length * 26,
+    marginTop: 24,
     marginLeft: 50,
     style: { fontSize: '13px' },
     x: { type: 'symlog', label: 'Minutes from start (log scale)', grid: true, ticks, tickFormat: formatMinutes, domain: [0, max * 1.2] },
-    y: { type: 'band', label: null, domain: years },
+    y: { type: 'band', label: 'Year', labelAnchor: 'top', labelArrow: 'none', domain: years },
     marks: [
       Plot.dot(points, { x: 'minutes', y: 'year', r: 3.5, stroke: 'currentColor', strokeOpacity: 0.75 }),
       Plot.tickX(distributions, { x: 'median', y: 'year', stroke: SEVERITY_COLORS[0], strokeWidth: 3 }),
@@ -106,6 +108,11 @@ export function durationChart(distributions: readonly Distribution[], text: Char
     ],
   });
   return finish(svg, text);
+}
+
+/** A few quarters are each labelled; many get a label per year, at its first quarter. */
+function quarterTicks(quarters: readonly string[]) {
+  return quarters.length <= 8 ? { ticks: [...quarters] } : { ticks: quarters.filter((q) => q.endsWith('Q1')), tickFormat: (q: string) => q.slice(0, 4) };
 }
 
 /** Every whole number up to a small maximum; past 8, Plot picks round ones. */

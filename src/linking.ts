@@ -19,6 +19,19 @@ export interface Links {
   related: ReadonlyMap<string, readonly Postmortem[]>;
   /** Id → up to three possibly related postmortems, most similar first. */
   similar: ReadonlyMap<string, readonly Similar[]>;
+  /** Id → earlier incidents of the same organization whose remediation was unfinished when it recurred. */
+  whileOpen: ReadonlyMap<string, readonly WhileOpen[]>;
+  /** Id → later incidents of the same organization that recurred while its remediation was unfinished. */
+  reopenedBy: ReadonlyMap<string, readonly WhileOpen[]>;
+}
+
+/** A cause that recurred while remediation of an earlier incident with it was unfinished. */
+export interface WhileOpen {
+  cause: string;
+  /** The earlier incident, whose remediation was unfinished. */
+  earlier: Postmortem;
+  /** The incident that recurred. */
+  later: Postmortem;
 }
 
 export interface Similar {
@@ -65,7 +78,45 @@ export function linkPostmortems(postmortems: readonly Postmortem[]): Links {
     }
   }
   const relatedLists = new Map([...related].map(([id, set]) => [id, [...set].sort(chronological)]));
-  return { byId, byCause, byService, related: relatedLists, similar: similarity(ordered, relatedLists) };
+  const { whileOpen, reopenedBy } = recurrencesWhileOpen(byCause);
+  return { byId, byCause, byService, related: relatedLists, similar: similarity(ordered, relatedLists), whileOpen, reopenedBy };
+}
+
+/**
+ * The day every remediation item of a postmortem counts as finished (see action-items.ts),
+ * or null while an item is open.
+ */
+function finishedOn(p: Postmortem): string | null {
+  let last = p.data.date;
+  for (const item of p.remediation) {
+    if (!item.done) return null;
+    if (item.due && item.due > last) last = item.due;
+  }
+  return last;
+}
+
+/**
+ * Every pair of incidents with a shared cause where the later one happened before the earlier
+ * one's remediation was finished. Only within one organization: another organization's open
+ * fixes were never this one's to make. Computed once per knowledge base.
+ */
+function recurrencesWhileOpen(byCause: ReadonlyMap<string, readonly Postmortem[]>) {
+  const whileOpen = new Map<string, WhileOpen[]>();
+  const reopenedBy = new Map<string, WhileOpen[]>();
+  for (const [cause, incidents] of byCause) {
+    const finished = incidents.map(finishedOn);
+    incidents.forEach((later, j) => {
+      for (let i = 0; i < j; i++) {
+        const earlier = incidents[i]!;
+        const done = finished[i];
+        if (earlier.data.organization !== later.data.organization || (done !== null && done! <= later.data.date)) continue;
+        const pair = { cause, earlier, later };
+        push(whileOpen, later.id, pair);
+        push(reopenedBy, earlier.id, pair);
+      }
+    });
+  }
+  return { whileOpen, reopenedBy };
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -96,13 +147,6 @@ export function recurrences(postmortem: Postmortem, links: Links): Recurrence[] 
     }
     return { cause, earlier, later };
   });
-}
-
-/** Earlier incidents whose remediation still had unfinished items when `postmortem` recurred. */
-export function recurredWhileOpen(postmortem: Postmortem, links: Links): { cause: string; earlier: Postmortem }[] {
-  return recurrences(postmortem, links).flatMap(({ cause, earlier }) =>
-    earlier.filter(({ remediation }) => remediation.unfinished > 0).map(({ postmortem: e }) => ({ cause, earlier: e })),
-  );
 }
 
 // Words: lunr's own tokenizer, stop-word filter and stemmer, so similarity and search agree

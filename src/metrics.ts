@@ -7,7 +7,7 @@
 import { SCOPES, TRIGGERS } from '../schemas/frontmatter.ts';
 import { actionCounts, type ActionCounts } from './action-items.ts';
 import type { Catalog } from './catalog.ts';
-import { chronological, linkPostmortems, recurredWhileOpen, type Links } from './linking.ts';
+import { chronological, linkPostmortems, type Links } from './linking.ts';
 import type { Postmortem } from './postmortem.ts';
 import type { Durations } from './timeline.ts';
 
@@ -156,7 +156,7 @@ export function trends(published: readonly Postmortem[], catalog: Catalog, { tod
     durations,
     overall,
     scopes: counts(SCOPES, counted.map((p) => p.data.blast_radius.scope)),
-    recurredWhileOpen: counted.flatMap((incident) => recurredWhileOpen(incident, links).map((r) => ({ incident, ...r }))),
+    recurredWhileOpen: counted.flatMap((incident) => (links.whileOpen.get(incident.id) ?? []).map(({ cause, earlier }) => ({ incident, cause, earlier }))),
     actions: { ...actionCounts(items, today), total: items.length },
   };
 }

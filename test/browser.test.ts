@@ -102,6 +102,9 @@ describe('a reader', () => {
     expect(await visible()).toBe(expected.length);
     expect(await page.getByLabel('Year').inputValue()).toBe('2017');
 
+    await page.goto(`${site.url}/search/?severity=SEV2`);
+    await expect.poll(() => results(page)).toEqual(kb.postmortems.filter((p) => p.data.severity === 'SEV2').map((p) => p.data.title));
+
     await page.goto(`${site.url}/search/?q=outage&year=2021`);
     await expect.poll(() => results(page)).not.toEqual([]);
     const titles2021 = kb.postmortems.filter((p) => p.data.date.startsWith('2021')).map((p) => p.data.title);

@@ -207,6 +207,14 @@ describe('hindsight new', () => {
 });
 
 describe('hindsight build', () => {
+  it('refuses an output folder that is or holds the content or the working folder', async () => {
+    for (const out of ['.', 'content', '..']) {
+      const result = await run(['build', '--out', out], tmp, false);
+      expect(result.status, out).toBe(2);
+      expect(result.stderr, out).toMatch(/^hindsight: A build replaces its output folder, and .* (is|holds) .*; give --out a folder of its own, like dist\.\n$/);
+    }
+  });
+
   it('writes nothing when validation fails and leaves the previous output alone', async () => {
     const out = path.join(tmp, 'site');
     await mkdir(out);

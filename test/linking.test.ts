@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { actionCounts, actionState, remediationAt } from '../src/action-items.ts';
-import { linkPostmortems, recurrences, recurredWhileOpen } from '../src/linking.ts';
+import { linkPostmortems, recurrences, type Links } from '../src/linking.ts';
+
+const whileOpen = (p: { id: string }, links: Links) => links.whileOpen.get(p.id) ?? [];
 import { makePostmortem } from './helpers/postmortems.ts';
 
 const ids = (list: readonly { id: string }[] | undefined) => (list ?? []).map((p) => p.id);
@@ -37,15 +39,24 @@ describe('recurring causes', () => {
   });
 
   it('flags an incident whose cause still had unfinished remediation from an earlier one', () => {
-    expect(recurredWhileOpen(b, links).map((r) => [r.cause, r.earlier.id])).toEqual([['global-rollout', 'a']]);
+    expect(whileOpen(b, links).map((r) => [r.cause, r.earlier.id])).toEqual([['global-rollout', 'a']]);
+    expect(links.reopenedBy.get('a')?.map((r) => [r.cause, r.later.id])).toEqual([['global-rollout', 'b']]);
     // b's only item was done by its due date, before c happened.
-    expect(recurredWhileOpen(c, links)).toEqual([]);
+    expect(whileOpen(c, links)).toEqual([]);
   });
 
   it('counts an item done after the recurrence as unfinished when it recurred', () => {
     const late = makePostmortem({ id: 'late', date: '2020-06-15', causes: ['expired-certificate'], items: [{ done: true, due: '2021-06-01' }] });
     const l = linkPostmortems([late, c]);
-    expect(recurredWhileOpen(c, l).map((r) => r.earlier.id)).toEqual(['late']);
+    expect(whileOpen(c, l).map((r) => r.earlier.id)).toEqual(['late']);
+  });
+
+  it('only holds an organization to its own open fixes', () => {
+    const theirs = makePostmortem({ id: 'theirs', date: '2020-01-01', extra: 'organization: Other', items: [{ done: false, due: '2020-02-01' }] });
+    const ours = makePostmortem({ id: 'ours', date: '2021-01-01', extra: 'organization: Us' });
+    const l = linkPostmortems([theirs, ours]);
+    expect(recurrences(ours, l)[0]!.earlier.map((e) => e.postmortem.id)).toEqual(['theirs']);
+    expect(whileOpen(ours, l)).toEqual([]);
   });
 
   it('orders incidents of the same day by their start time', () => {

@@ -62,6 +62,14 @@ describe('the shipped site', () => {
     expect(page).toContain('<ol class="timeline">');
   });
 
+  it('shows possibly related incidents found by text similarity, and no unrelated ones', async () => {
+    const teams = await read(shipped, '/incidents/2020-02-03-microsoft-teams-certificate/');
+    const related = teams.slice(teams.indexOf('id="related"'));
+    expect(related.slice(related.indexOf('Possibly related'))).toContain('href="/incidents/2013-02-22-azure-storage-certificate/"');
+    const gitlab = await read(shipped, '/incidents/2017-01-31-gitlab-database/');
+    expect(gitlab).not.toContain('Possibly related');
+  });
+
   it('writes an Atom feed with one entry per incident, newest first', async () => {
     const feed = await read(shipped, '/feed.xml');
     const ids = [...feed.matchAll(/<id>https:\/\/hindsight\.example\.org\/incidents\/([^/]+)\/<\/id>/g)].map((m) => m[1]);

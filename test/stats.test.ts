@@ -69,6 +69,11 @@ describe('hindsight stats', () => {
         A plain cause \\u001b[2J\\u001b]0;owned\\u0007                   2
         <img src=x onerror="window.__pwned = 'cause'"> cause          2
 
+      Blast radius (none: near misses)
+        scope    postmortems
+        region             1
+        service            1
+
       Durations (from [start]; medians and 90th percentiles)
                                        count  median  90th pct.
         Time to detect                     0       —          —

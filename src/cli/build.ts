@@ -6,7 +6,7 @@ import { hasErrors } from '../diagnostics.ts';
 import { loadKnowledgeBase } from '../loader.ts';
 import { formatPretty } from '../reporters.ts';
 import { handOver } from '../site/data.ts';
-import type { CommandResult } from './result.ts';
+import { UsageError, type CommandResult } from './result.ts';
 
 export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR] [--today DATE]
 
@@ -22,6 +22,16 @@ Options:
   -h, --help      show this help
 `;
 
+/** Replacing the output folder deletes it: refuse one that is, or holds, something to keep. */
+function refuseOutput(outDir: string, keep: readonly string[]): void {
+  for (const dir of keep.map((d) => path.resolve(d))) {
+    const relative = path.relative(outDir, dir);
+    if (relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))) {
+      throw new UsageError(`A build replaces its output folder, and ${outDir} ${dir === outDir ? 'is' : 'holds'} ${dir}; give --out a folder of its own, like dist.`);
+    }
+  }
+}
+
 /** The Hindsight package itself, where astro.config.mjs and src/pages live. */
 const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -36,6 +46,7 @@ export interface BuildOptions {
 
 export async function build({ cwd, content = 'content', out = 'dist', today, color = false, env = process.env }: BuildOptions): Promise<CommandResult> {
   const date = buildDate({ today, env });
+  refuseOutput(path.resolve(cwd, out), [cwd, path.resolve(cwd, content), PACKAGE_ROOT]);
   const kb = await loadKnowledgeBase(content, { cwd });
   if (hasErrors(kb.diagnostics)) {
     return {
@@ -51,10 +62,16 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build: astroBuild } = await import('astro');
+  const previous = `${outDir}.previous-${process.pid}`;
   try {
     await astroBuild({ root: PACKAGE_ROOT, outDir: partial, logLevel: 'warn' });
-    await rm(outDir, { recursive: true, force: true });
+    // Two renames, never a moment without a site: the old one moves aside, the new one in.
+    const hadOutput = await rename(outDir, previous).then(() => true, (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return false;
+      throw error;
+    });
     await rename(partial, outDir);
+    if (hadOutput) await rm(previous, { recursive: true, force: true });
   } finally {
     await rm(partial, { recursive: true, force: true });
   }

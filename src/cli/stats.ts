@@ -100,6 +100,7 @@ function asText(t: Trends, title: string, overdue: ReturnType<typeof actionRows>
   out.push('', 'By trigger', ...table(['trigger', 'incidents'], t.byTrigger.map((c) => [c.key, String(c.count)]), [1]));
   out.push('', 'By cause category', ...table(['category', 'incidents'], t.byCategory.map((c) => [humanize(c.key), String(c.count)]), [1]));
   out.push('', 'Most recurrent causes', ...table(['cause', 'incidents'], t.recurrent.map((r) => [cell(causeTitle(r.cause)), String(r.incidents.length)]), [1]));
+  out.push('', 'Blast radius (none: near misses)', ...table(['scope', 'postmortems'], t.scopes.map((c) => [c.key, String(c.count)]), [1]));
   out.push(
     '',
     'Durations (from [start]; medians and 90th percentiles)',

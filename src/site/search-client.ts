@@ -4,7 +4,7 @@
  */
 import lunr from 'lunr';
 import type { SearchData, SearchDocument } from '../search-index.ts';
-import { search, snippet } from '../search-query.ts';
+import { queryTerms, search, snippet } from '../search-query.ts';
 import { matches, type Filters } from './filters.ts';
 
 export interface Loaded {
@@ -30,9 +30,11 @@ export interface Result {
   terms: string[];
 }
 
+/** Incidents matching the query and the filters; with filters but no words, every match, newest first. */
 export function find(loaded: Loaded, query: string, filters: Filters = {}): Result[] {
   const results: Result[] = [];
-  for (const hit of search(loaded.index, query)) {
+  const hits = queryTerms(query).length ? search(loaded.index, query) : Object.keys(filters).length ? [...loaded.documents.keys()].map((ref) => ({ ref, terms: [] })) : [];
+  for (const hit of hits) {
     const document = loaded.documents.get(hit.ref);
     if (!document) continue;
     const facets = { ...document, year: document.date.slice(0, 4) };
