@@ -2,9 +2,10 @@
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parse, type DefaultTreeAdapterMap } from 'parse5';
+import { parse } from 'parse5';
 import { describe, expect, inject, it } from 'vitest';
 import { loadKnowledgeBase } from '../src/loader.ts';
+import { elements } from './helpers/html.ts';
 import { buildSite } from './setup/sites.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -108,16 +109,6 @@ describe('a hostile knowledge base', () => {
     }
   });
 });
-
-/** Every element of a parsed document, depth first. */
-function* elements(node: DefaultTreeAdapterMap['parentNode']): Generator<DefaultTreeAdapterMap['element']> {
-  for (const child of node.childNodes) {
-    if ('tagName' in child) {
-      yield child;
-      yield* elements('content' in child ? child.content : child);
-    }
-  }
-}
 
 describe('hindsight build', () => {
   it('gives byte-identical output whatever the file order, time zone or locale, with the date from SOURCE_DATE_EPOCH', async () => {

@@ -4,22 +4,20 @@ import path from 'node:path';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
 import { describe, expect, inject, it } from 'vitest';
 import { run } from '../src/cli/main.ts';
+import { elements } from './helpers/html.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const { shipped, buildDate } = inject('sites');
 
 type Node = DefaultTreeAdapterMap['childNode'];
 const text = (node: Node): string => ('value' in node && node.nodeName === '#text' ? node.value : 'childNodes' in node ? node.childNodes.map(text).join('') : '');
-function* all(node: DefaultTreeAdapterMap['parentNode']): Generator<DefaultTreeAdapterMap['element']> {
-  for (const child of node.childNodes) if ('tagName' in child) yield child, yield* all(child);
-}
 
 /** The body rows of the table in the section labelled `id`, as cell texts. */
 async function tableOf(page: string, id: string): Promise<string[][]> {
   const document = parse(await readFile(path.join(shipped, page, 'index.html'), 'utf8'));
-  const section = [...all(document)].find((e) => e.attrs.some((a) => a.name === 'aria-labelledby' && a.value === id))!;
-  const tbody = [...all(section)].find((e) => e.tagName === 'tbody')!;
-  return [...all(tbody)].filter((e) => e.tagName === 'tr').map((tr) => tr.childNodes.filter((c) => 'tagName' in c).map((c) => text(c).trim()));
+  const section = [...elements(document)].find((e) => e.attrs.some((a) => a.name === 'aria-labelledby' && a.value === id))!;
+  const tbody = [...elements(section)].find((e) => e.tagName === 'tbody')!;
+  return [...elements(tbody)].filter((e) => e.tagName === 'tr').map((tr) => tr.childNodes.filter((c) => 'tagName' in c).map((c) => text(c).trim()));
 }
 
 describe('hindsight stats', () => {
