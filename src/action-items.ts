@@ -3,10 +3,17 @@
  * not when it was finished; so an item that is done counts as finished on its due date (or at
  * once when it has none), and an item still open was open on every earlier day too.
  */
+import { daysBetween } from './format.ts';
 import type { Postmortem } from './postmortem.ts';
 import type { RemediationItem } from './remediation.ts';
 
 export type ActionState = 'done' | 'open' | 'overdue';
+
+/** How the site names each state. */
+export const ACTION_STATE_LABELS: Record<ActionState, string> = { done: 'Done', open: 'Open', overdue: 'Overdue' };
+
+/** A ticket that is an address (linked on the site) rather than an id like `OPS-123`. */
+export const isTicketUrl = (ticket: string) => /^https?:\/\//.test(ticket);
 
 /** The state of an item on `today` (`YYYY-MM-DD`): overdue when open and due before today. */
 export function actionState(item: RemediationItem, today: string): ActionState {
@@ -31,6 +38,19 @@ export function actionCounts(items: readonly RemediationItem[], today: string): 
     if (state === 'overdue') counts.overdue += 1;
   }
   return counts;
+}
+
+/**
+ * The day every item of a postmortem counts as finished under the rule above (the latest due
+ * date, or the postmortem's own date when it has no item), or null while an item is open.
+ */
+export function finishedOn(postmortem: Postmortem): string | null {
+  let last = postmortem.data.date;
+  for (const item of postmortem.remediation) {
+    if (!item.done) return null;
+    if (item.due && item.due > last) last = item.due;
+  }
+  return last;
 }
 
 /** Whether the item was finished on `date`, under the rule above. */
@@ -66,8 +86,6 @@ export interface ActionRow {
   daysOverdue: number;
 }
 
-const DAY = 86_400_000;
-
 /** Every remediation item of the given postmortems; the most overdue first, then open by due date, then done. */
 export function actionRows(postmortems: readonly Postmortem[], today: string): ActionRow[] {
   const rank = { overdue: 0, open: 1, done: 2 } as const;
@@ -75,7 +93,7 @@ export function actionRows(postmortems: readonly Postmortem[], today: string): A
     .flatMap((incident) =>
       incident.remediation.map((item) => {
         const state = actionState(item, today);
-        const daysOverdue = state === 'overdue' ? Math.round((Date.parse(today) - Date.parse(item.due!)) / DAY) : 0;
+        const daysOverdue = state === 'overdue' ? daysBetween(item.due!, today) : 0;
         return { incident, item, state, daysOverdue };
       }),
     )

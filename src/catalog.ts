@@ -21,6 +21,11 @@ export interface Catalog {
   frontMatter: ReturnType<typeof frontMatterSchema>;
 }
 
+/** A cause's title, or its id when the taxonomy does not have it. */
+export function titleOfCause(catalog: Catalog, id: string): string {
+  return catalog.causes?.get(id)?.title ?? id;
+}
+
 /** Parses one catalogue file's text against its schema. */
 export function parseCatalogFile<S extends z.ZodType>(schema: S, text: string, file: string): { value: z.infer<S> | undefined; diagnostics: Diagnostic[] } {
   const diagnostics = new Diagnostics(file);

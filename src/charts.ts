@@ -12,6 +12,8 @@ const { document } = parseHTML('<!doctype html><html><body></body></html>');
 /** Colours of the severity levels, worst first; levels past the fourth are grey. */
 export const SEVERITY_COLORS = ['#d93f3f', '#e8833a', '#c9a227', '#5b8def'];
 const OTHER = '#8c959f';
+/** What every chart shares: the DOM it is drawn on, its width and its type size. */
+const BASE = { document, width: 600, style: { fontSize: '13px' } };
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export interface ChartText {
@@ -54,11 +56,9 @@ export function severityColor(severities: readonly string[], level: string): str
 /** Incidents per quarter, stacked by severity; a tick for each year's first quarter. */
 export function quarterChart(rows: readonly { quarter: string; severity: string; count: number }[], quarters: readonly string[], severities: readonly string[], text: ChartText): string {
   const svg = Plot.plot({
-    document,
-    width: 600,
+    ...BASE,
     height: 300,
     marginBottom: 40,
-    style: { fontSize: '13px' },
     x: { domain: quarters, label: 'Quarter', ...quarterTicks(quarters), padding: 0.15 },
     y: { label: 'Incidents', grid: true, tickFormat: 'd', ticks: integerTicks(Math.max(1, ...stackHeights(rows))) },
     color: { domain: [...severities], range: severities.map((level) => severityColor(severities, level)) },
@@ -70,12 +70,10 @@ export function quarterChart(rows: readonly { quarter: string; severity: string;
 /** Counts as horizontal bars, biggest first. */
 export function barChart(rows: readonly Count[], { label, category, ...text }: ChartText & { label: string; category: string }): string {
   const svg = Plot.plot({
-    document,
-    width: 600,
+    ...BASE,
     height: 60 + rows.length * 28,
     marginTop: 24,
     marginLeft: 170,
-    style: { fontSize: '13px' },
     x: { label, grid: true, tickFormat: 'd', ticks: integerTicks(Math.max(1, ...rows.map((r) => r.count))) },
     y: { label: category, labelAnchor: 'top', labelArrow: 'none', domain: rows.map((r) => r.key) },
     marks: [Plot.barX(rows, { y: 'key', x: 'count', fill: 'currentColor', fillOpacity: 0.55 }), Plot.ruleX([0])],
@@ -93,12 +91,10 @@ export function durationChart(distributions: readonly Distribution[], text: Char
   const max = Math.max(60, ...points.map((p) => p.minutes));
   const ticks = [0, 10, 60, 360, 1440, 10080, 43200].filter((t) => t <= max * 1.2);
   const svg = Plot.plot({
-    document,
-    width: 600,
+    ...BASE,
     height: 70 + years.length * 26,
     marginTop: 24,
     marginLeft: 50,
-    style: { fontSize: '13px' },
     x: { type: 'symlog', label: 'Minutes from start (log scale)', grid: true, ticks, tickFormat: formatMinutes, domain: [0, max * 1.2] },
     y: { type: 'band', label: 'Year', labelAnchor: 'top', labelArrow: 'none', domain: years },
     marks: [

@@ -5,7 +5,7 @@
  * that share a reasonably rare word.
  */
 import lunr from 'lunr';
-import { remediationAt, type RemediationAt } from './action-items.ts';
+import { finishedOn, remediationAt, type RemediationAt } from './action-items.ts';
 import type { Postmortem } from './postmortem.ts';
 
 export interface Links {
@@ -80,19 +80,6 @@ export function linkPostmortems(postmortems: readonly Postmortem[]): Links {
   const relatedLists = new Map([...related].map(([id, set]) => [id, [...set].sort(chronological)]));
   const { whileOpen, reopenedBy } = recurrencesWhileOpen(byCause);
   return { byId, byCause, byService, related: relatedLists, similar: similarity(ordered, relatedLists), whileOpen, reopenedBy };
-}
-
-/**
- * The day every remediation item of a postmortem counts as finished (see action-items.ts),
- * or null while an item is open.
- */
-function finishedOn(p: Postmortem): string | null {
-  let last = p.data.date;
-  for (const item of p.remediation) {
-    if (!item.done) return null;
-    if (item.due && item.due > last) last = item.due;
-  }
-  return last;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { calendarDate } from '../../schemas/common.ts';
 import { actionRows } from '../action-items.ts';
 import { buildDate } from '../build-date.ts';
+import { titleOfCause } from '../catalog.ts';
 import { hasErrors } from '../diagnostics.ts';
 import { actionRecords } from '../exports.ts';
 import { day, duration, humanize, percent } from '../format.ts';
@@ -42,7 +43,7 @@ export async function stats({ cwd, content = 'content', since, today, json = fal
   const warning = hasErrors(kb.diagnostics) ? 'Some postmortems have errors and are not counted; run hindsight validate.\n' : undefined;
   return {
     status: 0,
-    stdout: json ? `${JSON.stringify(asJson(t, overdue), null, 2)}\n` : asText(t, kb.catalog.settings.title, overdue, (id) => kb.catalog.causes?.get(id)?.title ?? id),
+    stdout: json ? `${JSON.stringify(asJson(t, overdue), null, 2)}\n` : asText(t, kb.catalog.settings.title, overdue, (id) => titleOfCause(kb.catalog, id)),
     ...(warning && { stderr: warning }),
   };
 }

@@ -6,9 +6,11 @@
  */
 import path from 'node:path';
 import { buildDate } from '../build-date.ts';
+import { titleOfCause } from '../catalog.ts';
 import type { KnowledgeBase } from '../knowledge-base.ts';
 import { linkPostmortems, type Links } from '../linking.ts';
 import { loadKnowledgeBase } from '../loader.ts';
+import { trends, type Trends } from '../metrics.ts';
 import type { Postmortem } from '../postmortem.ts';
 
 const HANDOFF = Symbol.for('hindsight.knowledge-base');
@@ -32,6 +34,8 @@ export interface Site {
   /** Published postmortems, newest first. */
   incidents: Postmortem[];
   links: Links;
+  /** The figures of the trends page, which the home page shows too. */
+  trends: Trends;
 }
 
 let loading: Promise<Site> | undefined;
@@ -50,14 +54,15 @@ function siteOf({ kb, today }: Handed): Site {
   let result = built.get(kb);
   if (!result || result.today !== today) {
     const incidents = kb.postmortems.filter((p) => p.data.status === 'published');
-    result = { kb, title: kb.catalog.settings.title, today, incidents, links: linkPostmortems(incidents) };
+    const links = linkPostmortems(incidents);
+    result = { kb, title: kb.catalog.settings.title, today, incidents, links, trends: trends(incidents, kb.catalog, { today, links }) };
     built.set(kb, result);
   }
   return result;
 }
 
 export function causeTitle(s: Site, id: string): string {
-  return s.kb.catalog.causes?.get(id)?.title ?? id;
+  return titleOfCause(s.kb.catalog, id);
 }
 
 export function serviceName(s: Site, id: string): string {

@@ -35,6 +35,19 @@ export function writeFilters(params: URLSearchParams, filters: Filters): URLSear
   return params;
 }
 
+/** The filters a form's selects hold now. */
+export function formFilters(form: HTMLFormElement): Filters {
+  return readFilters(new URLSearchParams(new FormData(form) as unknown as Record<string, string>));
+}
+
+/** Sets a form's selects to the given filters, skipping values it offers no option for. */
+export function fillForm(form: HTMLFormElement, filters: Filters): void {
+  for (const [name, value] of Object.entries(filters)) {
+    const select = form.elements.namedItem(name) as HTMLSelectElement | null;
+    if (select && [...select.options].some((o) => o.value === value)) select.value = value;
+  }
+}
+
 export function matches(facets: Facets, filters: Filters): boolean {
   return (
     (!filters.severity || facets.severity === filters.severity) &&

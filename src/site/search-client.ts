@@ -6,6 +6,7 @@ import lunr from 'lunr';
 import type { SearchData, SearchDocument } from '../search-index.ts';
 import { queryTerms, search, snippet } from '../search-query.ts';
 import { matches, type Filters } from './filters.ts';
+import { severityTone } from './severity.ts';
 
 export interface Loaded {
   index: lunr.Index;
@@ -52,12 +53,10 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<H
 /** One result: title link, date, severity, and a snippet with the matched words marked. */
 export function renderResult(result: Result, severities: readonly string[], headingLevel: 'h2' | 'h3' = 'h2'): HTMLLIElement {
   const { document: d } = result;
-  const rank = severities.indexOf(d.severity);
-  const tone = rank >= 0 && rank < 4 ? `sev-${rank + 1}` : 'sev-other';
   const heading = element(headingLevel, { className: 'title' }, element('a', { href: `/incidents/${encodeURIComponent(d.id)}/` }, d.title));
   const time = element('time', {}, d.when);
   time.dateTime = d.date;
-  const meta = element('p', { className: 'meta' }, time, element('span', { className: `badge ${tone}` }, d.severity), element('span', {}, d.trigger));
+  const meta = element('p', { className: 'meta' }, time, element('span', { className: `badge ${severityTone(severities, d.severity)}` }, d.severity), element('span', {}, d.trigger));
   const pieces = snippet(`${d.summary}\n\n${d.text}`, result.terms);
   const text = element('p', { className: 'snippet' }, ...pieces.map((piece) => (piece.marked ? element('mark', {}, piece.text) : piece.text)));
   return element('li', {}, heading, meta, text);
