@@ -1,12 +1,18 @@
 /**
  * A static file server for a built site, as any static host would serve it: `/x/` serves
  * `x/index.html`, and a missing file answers 404 with the site's own 404.html.
+ *
+ * With `{ gzip: true }` it also compresses text (html, css, js, json, svg, xml) for a client
+ * that accepts gzip, as static hosts do; other files, Pagefind's already-compressed ones
+ * among them, go out as they are. Every request is logged with the bytes of its body on the
+ * wire, for measuring what a page fetched.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -19,15 +25,38 @@ const TYPES: Record<string, string> = {
   '.png': 'image/png',
 };
 
+/** What a static host compresses on the fly. */
+const COMPRESSED = new Set(['.html', '.css', '.js', '.json', '.svg', '.xml']);
+
+export interface SentRequest {
+  path: string;
+  status: number;
+  type: string;
+  /** `gzip` when the body was compressed, else `identity`. */
+  encoding: 'gzip' | 'identity';
+  /** Bytes of the body as sent (after compression). */
+  bytes: number;
+}
+
 export interface Served {
   url: string;
   /** Bytes sent per path, for measuring what a page fetched. */
   sent: Map<string, number>;
+  /** Every request in the order served; empty it to start a new measurement. */
+  requests: SentRequest[];
   close(): Promise<void>;
 }
 
-export async function serve(root: string): Promise<Served> {
+export interface ServeOptions {
+  /** Compress text types with gzip when the client accepts it (default false). */
+  gzip?: boolean;
+}
+
+export async function serve(root: string, { gzip = false }: ServeOptions = {}): Promise<Served> {
   const sent = new Map<string, number>();
+  const requests: SentRequest[] = [];
+  // A host compresses a file once, not on every request: keep what was compressed.
+  const compressed = new Map<string, { mtime: number; body: Buffer }>();
   const server: Server = createServer(async (request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
     let file = path.join(root, pathname);
@@ -36,12 +65,40 @@ export async function serve(root: string): Promise<Served> {
     if (found?.isDirectory()) file = path.join(file, 'index.html');
     const ok = found && (await stat(file).catch(() => undefined))?.isFile();
     if (!ok) file = path.join(root, '404.html');
+    const status = ok ? 200 : 404;
+    const extension = path.extname(file);
+    const type = TYPES[extension] ?? 'application/octet-stream';
+    const accepts = /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''));
+    if (gzip && accepts && COMPRESSED.has(extension)) {
+      const info = await stat(file);
+      let cached = compressed.get(file);
+      if (!cached || cached.mtime !== info.mtimeMs) {
+        cached = { mtime: info.mtimeMs, body: gzipSync(await readFile(file)) };
+        compressed.set(file, cached);
+      }
+      const size = cached.body.length;
+      sent.set(pathname, (sent.get(pathname) ?? 0) + size);
+      requests.push({ path: pathname, status, type, encoding: 'gzip', bytes: size });
+      response.writeHead(status, { 'content-type': type, 'content-length': size, 'content-encoding': 'gzip', vary: 'Accept-Encoding' });
+      response.end(cached.body);
+      return;
+    }
     const size = (await stat(file)).size;
     sent.set(pathname, (sent.get(pathname) ?? 0) + size);
-    response.writeHead(ok ? 200 : 404, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'content-length': size });
+    requests.push({ path: pathname, status, type, encoding: 'identity', bytes: size });
+    response.writeHead(status, { 'content-type': type, 'content-length': size });
     createReadStream(file).pipe(response);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, sent, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    sent,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
