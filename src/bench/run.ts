@@ -1,0 +1,100 @@
+/**
+ * `npm run bench`: Hindsight against a bare Astro build and Pagefind, at knowledge-base sizes
+ * 1,000 and 10,000 by default, writing docs/benchmarks.json and docs/benchmarks.md.
+ *
+ *   node src/bench/run.ts [--sizes 1000,10000] [--out docs]
+ *
+ * Progress goes to stderr. The generated content, the outputs and a screenshot of each
+ * search page stay under os.tmpdir()/hindsight-bench/ for a look afterwards.
+ */
+import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { launch } from '../tools/chromium.ts';
+import { measureSearch } from './browser-search.ts';
+import { benchDirs, generateCorpus, pickQuery } from './corpus.ts';
+import { BUILD_DATE, PACKAGE_ROOT, runHindsight } from './hindsight.ts';
+import { describeMachine } from './machine.ts';
+import { PEAK_MEMORY_METHOD, type Measured } from './measure.ts';
+import { PAGEFIND_BENCH_PAGE, runPagefind } from './pagefind.ts';
+import { runAstroPeer } from './peer-astro.ts';
+import { writeReport, type BenchResults, type SizeResult } from './report.ts';
+import { folderSize } from './sizes.ts';
+
+const SEARCH_RUNS = 3;
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000' }, out: { type: 'string', default: 'docs' } } });
+const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
+if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes takes whole numbers separated by commas, not ${values.sizes}`);
+const outDir = path.resolve(PACKAGE_ROOT, values.out);
+
+const started = performance.now();
+const log = (size: number, text: string) => {
+  const elapsed = ((performance.now() - started) / 1000).toFixed(0).padStart(5);
+  process.stderr.write(`[bench ${elapsed} s] ${size.toLocaleString('en-US')}: ${text}\n`);
+};
+const figures = (m: Measured) => `${m.seconds.toFixed(2)} s, ${Math.round(m.peakMB)} MB`;
+
+const browser = await launch();
+const results: BenchResults = {
+  date: new Date().toISOString(),
+  command: `npm run bench -- --sizes ${sizes.join(',')}`,
+  machine: await describeMachine(browser.version()),
+  method: {
+    peakMemory: PEAK_MEMORY_METHOD,
+    buildDate: BUILD_DATE,
+    seed: 1,
+    searchRuns: SEARCH_RUNS,
+    searchBytes: 'response bodies on the wire (gzip for html, css, js, json, svg, xml), without the page’s own HTML, CSS and icon',
+    firstResult: 'performance.now() in the page when the first [data-results] li exists (MutationObserver from an init script)',
+  },
+  sizes: [],
+};
+
+try {
+  for (const size of sizes) {
+    const dirs = benchDirs(size);
+    const loadAverage = os.loadavg().map((n) => Math.round(n * 100) / 100);
+    log(size, `generating into ${dirs.content}`);
+    const content = await generateCorpus(size, dirs.content);
+    await mkdir(dirs.work, { recursive: true });
+    const query = await pickQuery(dirs.content);
+    log(size, `${content.files} files; query “${query.text}”`);
+
+    log(size, 'bare Astro build…');
+    const astro = await runAstroPeer(path.join(dirs.content, 'postmortems'), dirs.astro);
+    log(size, `bare Astro build: ${figures(astro.build)}, ${astro.output.files} files`);
+
+    log(size, 'Hindsight: validate cold, validate warm, full build, rebuild after one edit…');
+    const hindsight = await runHindsight(dirs, (step, m) => log(size, `Hindsight ${step}: ${figures(m)}`));
+    const hindsightOutput = await folderSize(dirs.out);
+
+    const q = encodeURIComponent(query.text);
+    log(size, `Hindsight search in Chromium (${SEARCH_RUNS} runs)…`);
+    const hindsightSearch = await measureSearch(browser, dirs.out, { page: `/search/?q=${q}`, runs: SEARCH_RUNS, screenshot: path.join(dirs.work, 'search-hindsight.png') });
+    log(size, `Hindsight search: ${Math.round(hindsightSearch.firstResultMs)} ms, ${hindsightSearch.bytes} bytes, ${hindsightSearch.results} results`);
+
+    log(size, 'Pagefind index…');
+    const pagefind = await runPagefind(dirs.out);
+    log(size, `Pagefind index: ${figures(pagefind.index)}`);
+    const pagefindSearch = await measureSearch(browser, dirs.out, { page: `${PAGEFIND_BENCH_PAGE}?q=${q}`, runs: SEARCH_RUNS, screenshot: path.join(dirs.work, 'search-pagefind.png') });
+    log(size, `Pagefind search: ${Math.round(pagefindSearch.firstResultMs)} ms, ${pagefindSearch.bytes} bytes, ${pagefindSearch.results} results`);
+
+    const result: SizeResult = {
+      postmortems: size,
+      loadAverage,
+      content,
+      query,
+      hindsight: { ...hindsight, output: hindsightOutput, search: hindsightSearch },
+      astro,
+      pagefind: { ...pagefind, search: pagefindSearch },
+    };
+    results.sizes.push(result);
+    // Written after every size, so a long run that fails later still leaves its figures.
+    const written = await writeReport(results, outDir);
+    log(size, `done; wrote ${path.relative(PACKAGE_ROOT, written.markdown)} and ${path.relative(PACKAGE_ROOT, written.json)}`);
+  }
+} finally {
+  await browser.close();
+}
