@@ -13,6 +13,7 @@ import { checkFields, expectation, fieldName } from './fields.ts';
 import { splitFrontMatter } from './frontmatter.ts';
 import { parseMarkdown } from './markdown.ts';
 import { parseRemediation, type RemediationItem } from './remediation.ts';
+import { renderInlines, renderNodes } from './render.ts';
 import { checkBodyPlaceholders, checkLinks, checkRawHtml, hasContent, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
 import { durations, parseTimeline, type Durations, type TimelineEntry } from './timeline.ts';
 import { parseYaml, type YamlResult } from './yaml.ts';
@@ -38,7 +39,12 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
-export function parsePostmortem(input: string, file: string, catalog: Catalog): ParseResult {
+export interface ParseOptions {
+  /** Also render sections, timeline entries and remediation items to HTML (for the site). */
+  html?: boolean;
+}
+
+export function parsePostmortem(input: string, file: string, catalog: Catalog, { html = false }: ParseOptions = {}): ParseResult {
   const id = idOf(file);
   const diagnostics = new Diagnostics(file);
   const result: ParseResult = { id, file, related: [], diagnostics: diagnostics.list };
@@ -121,6 +127,11 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog): 
   }
 
   if (data && !hasErrors(diagnostics.list)) {
+    if (html) {
+      for (const section of sections) section.html = renderNodes(section.nodes);
+      const inline = renderInlines([...timeline, ...remediation].map((entry) => entry.text));
+      [...timeline, ...remediation].forEach((entry, i) => (entry.html = inline[i]));
+    }
     result.postmortem = { id, file, data, sections: sections.map(({ nodes: _, ...section }) => section), timeline, remediation, durations: durations(timeline) };
   }
   return result;

@@ -17,6 +17,8 @@ export interface RemediationItem {
   done: boolean;
   /** The action, in Markdown, without its details. */
   text: string;
+  /** `text` as inline HTML, when the parse was asked for it. */
+  html?: string;
   owner?: string;
   /** Calendar date `YYYY-MM-DD`. */
   due?: string;

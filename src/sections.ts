@@ -21,6 +21,8 @@ export interface Section {
   markdown: string;
   /** Plain text of the section, for search and similarity. */
   text: string;
+  /** The section as sanitized HTML, when the parse was asked for it (the site always is). */
+  html?: string;
 }
 
 /** A section while parsing: with its Markdown nodes, which are not kept in the data. */

@@ -21,6 +21,8 @@ export interface TimelineEntry {
   marker?: Marker;
   /** The entry's Markdown text after the timestamp and marker. */
   text: string;
+  /** `text` as inline HTML, when the parse was asked for it. */
+  html?: string;
 }
 
 export interface Durations {

@@ -1,24 +1,10 @@
 /**
- * Postmortem Markdown to HTML for the site. Raw HTML is refused by validation (rule html-raw);
- * here it is dropped as well, and rehype-sanitize removes anything unsafe that Markdown itself
- * can produce (`javascript:` links, for instance). Content is data: nothing in it runs.
+ * HTML of postmortem Markdown on the site's pages. The loader renders it while parsing (see
+ * ../render.ts); a knowledge base loaded without it is rendered here instead.
  */
-import rehypeSanitize from 'rehype-sanitize';
-import rehypeStringify from 'rehype-stringify';
-import remarkGfm from 'remark-gfm';
-import remarkParse from 'remark-parse';
-import remarkRehype from 'remark-rehype';
-import { unified } from 'unified';
+import { renderInline, renderMarkdown } from '../render.ts';
 
-const processor = unified().use(remarkParse).use(remarkGfm).use(remarkRehype).use(rehypeSanitize).use(rehypeStringify).freeze();
+export const sectionHtml = (section: { markdown: string; html?: string }) => section.html ?? renderMarkdown(section.markdown);
 
-export function renderMarkdown(markdown: string): string {
-  return String(processor.processSync(markdown));
-}
-
-/** A short Markdown text (a timeline entry, a remediation item) as inline HTML, without its paragraph. */
-export function renderInline(markdown: string): string {
-  return renderMarkdown(markdown)
-    .trim()
-    .replace(/^<p>((?:(?!<\/?p>)[\s\S])*)<\/p>$/, '$1');
-}
+/** A timeline entry or remediation item. */
+export const inlineHtml = (entry: { text: string; html?: string }) => entry.html ?? renderInline(entry.text);
