@@ -1,13 +1,17 @@
 /**
  * Reading a content folder from disk. The only module of the core that touches the file system:
  * the CLI and the site both load postmortems through `loadKnowledgeBase`, so they cannot disagree.
- * Each file is read once and parsed once.
+ * Each file is read once; it is parsed only when the cache has no result for its text, and many
+ * files are parsed on every core.
  */
+import { isUtf8 } from 'node:buffer';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCatalog, type CatalogTexts } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { assembleKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
+import { ParseCache } from './parse-cache.ts';
+import { parseInWorkers, WORKER_THRESHOLD, type ParseInput } from './parse-pool.ts';
 import { parsePostmortem, type ParseResult } from './postmortem.ts';
 
 /** The content folder is missing or is not a folder: nothing can be checked (exit status 2). */
@@ -16,23 +20,61 @@ export class ContentFolderError extends Error {}
 export interface LoadOptions {
   /** Folder that reported paths are relative to. */
   cwd: string;
+  /** Render the Markdown to HTML as well (what the site needs). */
+  html?: boolean;
+  /** Folder of the parse cache; none when undefined. */
+  cacheDir?: string;
+  /** Parse on worker threads when there are many files (default true). */
+  workers?: boolean;
 }
 
 const READ_CONCURRENCY = 64;
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
-export async function loadKnowledgeBase(contentDir: string, { cwd }: LoadOptions): Promise<KnowledgeBase> {
-  const { root, catalog, diagnostics, relative } = await loadCatalog(contentDir, { cwd });
+/** Every postmortem with its data: for the site and for `stats`. */
+export async function loadKnowledgeBase(contentDir: string, options: LoadOptions): Promise<KnowledgeBase> {
+  return load(contentDir, options, true);
+}
+
+/**
+ * Only what `validate` reports: every diagnostic, and the number of files. Quicker than
+ * loading: files the cache knows need neither parsing nor their data read back.
+ */
+export async function checkKnowledgeBase(contentDir: string, options: LoadOptions): Promise<Pick<KnowledgeBase, 'diagnostics' | 'files'>> {
+  const { diagnostics, files } = await load(contentDir, options, false);
+  return { diagnostics, files };
+}
+
+async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true }: LoadOptions, data: boolean): Promise<KnowledgeBase> {
+  const { root, catalog, texts, diagnostics, relative } = await loadCatalog(contentDir, { cwd });
   const files = await listPostmortems(root);
-  const results: ParseResult[] = [];
+  const inputs: ParseInput[] = [];
   for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
     const batch = files.slice(i, i + READ_CONCURRENCY);
     const contents = await Promise.all(batch.map((file) => readText(file, relative(file), diagnostics)));
     contents.forEach((text, j) => {
-      if (text !== undefined) results.push(parsePostmortem(text, relative(batch[j]!), catalog));
+      if (text !== undefined) inputs.push({ file: relative(batch[j]!), text });
     });
   }
-  return assembleKnowledgeBase(catalog, results, diagnostics);
+
+  const cache = cacheDir === undefined ? undefined : await ParseCache.open(cacheDir, root, texts, data);
+  const results: (ParseResult | undefined)[] = [];
+  const misses: { index: number; key?: string; input: ParseInput }[] = [];
+  inputs.forEach((input, index) => {
+    const key = cache?.key(input.file, input.text);
+    const hit = key === undefined ? undefined : cache!.get(key, { data, html });
+    results.push(hit);
+    if (!hit) misses.push({ index, key, input });
+  });
+  const parsed =
+    workers && misses.length >= WORKER_THRESHOLD
+      ? await parseInWorkers(misses.map((m) => m.input), { catalog: texts, html })
+      : misses.map(({ input }) => parsePostmortem(input.text, input.file, catalog, { html }));
+  misses.forEach(({ index, key }, i) => {
+    results[index] = parsed[i]!;
+    if (key !== undefined) cache!.set(key, parsed[i]!, html);
+  });
+  await cache?.save();
+  return assembleKnowledgeBase(catalog, results as ParseResult[], diagnostics);
 }
 
 /** The settings, causes and services of a content folder, without its postmortems. */
@@ -54,7 +96,7 @@ export async function loadCatalog(contentDir: string, { cwd }: LoadOptions) {
   }
   const parsed = parseCatalog(texts);
   diagnostics.push(...parsed.diagnostics);
-  return { root, catalog: parsed.catalog, diagnostics, relative };
+  return { root, catalog: parsed.catalog, texts, diagnostics, relative };
 }
 
 /** Every `*.md` under the content folder's `postmortems/`, in a stable order. */
@@ -81,14 +123,12 @@ async function readText(file: string, shown: string, diagnostics: Diagnostic[]):
     }
     return undefined;
   }
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    const bad = firstInvalidUtf8(bytes);
-    const before = bytes.subarray(0, bad).toString('utf8').split('\n');
-    diagnostics.push({ file: shown, line: before.length, column: before[before.length - 1]!.length + 1, severity: 'error', rule: 'file-encoding', message: 'The file is not valid UTF-8 text; save it as UTF-8.' });
-    return undefined;
-  }
+  // A byte order mark is dropped, as a decoder would.
+  if (isUtf8(bytes)) return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const bad = firstInvalidUtf8(bytes);
+  const before = bytes.subarray(0, bad).toString('utf8').split('\n');
+  diagnostics.push({ file: shown, line: before.length, column: before[before.length - 1]!.length + 1, severity: 'error', rule: 'file-encoding', message: 'The file is not valid UTF-8 text; save it as UTF-8.' });
+  return undefined;
 }
 
 function firstInvalidUtf8(bytes: Buffer): number {

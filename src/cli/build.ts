@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { buildDate } from '../build-date.ts';
 import { hasErrors } from '../diagnostics.ts';
 import { loadKnowledgeBase } from '../loader.ts';
+import { cacheDirFor } from '../parse-cache.ts';
 import { formatPretty } from '../reporters.ts';
 import { handOver } from '../site/data.ts';
 import { UsageError, type CommandResult } from './result.ts';
@@ -47,7 +48,7 @@ export interface BuildOptions {
 export async function build({ cwd, content = 'content', out = 'dist', today, color = false, env = process.env }: BuildOptions): Promise<CommandResult> {
   const date = buildDate({ today, env });
   refuseOutput(path.resolve(cwd, out), [cwd, path.resolve(cwd, content), PACKAGE_ROOT]);
-  const kb = await loadKnowledgeBase(content, { cwd });
+  const kb = await loadKnowledgeBase(content, { cwd, html: true, cacheDir: cacheDirFor(cwd, env) });
   if (hasErrors(kb.diagnostics)) {
     return {
       status: 1,

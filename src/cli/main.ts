@@ -1,16 +1,13 @@
 /**
  * The `hindsight` command line: a thin dispatcher. Each command is a function taking
  * `{cwd, ...}` and returning its output and status; this is the one place that prints them
- * and sets the exit code.
+ * and sets the exit code. Commands are imported when called, so `validate` does not pay for
+ * loading the site builder.
  */
 import { parseArgs } from 'node:util';
 import { BuildDateError } from '../build-date.ts';
 import { ContentFolderError } from '../loader.ts';
-import { build, buildHelp } from './build.ts';
-import { createPostmortem, newHelp } from './new.ts';
 import { UsageError, type CommandResult } from './result.ts';
-import { stats, statsHelp } from './stats.ts';
-import { validate, validateHelp } from './validate.ts';
 
 export const mainHelp = `Usage: hindsight <command> [options]
 
@@ -31,20 +28,24 @@ export async function run(argv: readonly string[], cwd: string, color: boolean):
     switch (command) {
       case 'validate': {
         const { values } = parseArgs({ args: rest, options: { ...COMMON, format: { type: 'string' } } });
+        const { validate, validateHelp } = await import('./validate.ts');
         return values.help ? { status: 0, stdout: validateHelp } : await validate({ cwd, ...values, color });
       }
       case 'new': {
         const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...COMMON, date: { type: 'string' } } });
+        const { createPostmortem, newHelp } = await import('./new.ts');
         if (values.help) return { status: 0, stdout: newHelp };
         if (positionals.length > 1) throw new UsageError('Give the title as one argument, in quotes: hindsight new "Queue workers stalled".');
         return await createPostmortem({ cwd, ...values, title: positionals[0] });
       }
       case 'build': {
         const { values } = parseArgs({ args: rest, options: { ...COMMON, out: { type: 'string' }, today: { type: 'string' } } });
+        const { build, buildHelp } = await import('./build.ts');
         return values.help ? { status: 0, stdout: buildHelp } : await build({ cwd, ...values, color });
       }
       case 'stats': {
         const { values } = parseArgs({ args: rest, options: { ...COMMON, since: { type: 'string' }, today: { type: 'string' }, json: { type: 'boolean' } } });
+        const { stats, statsHelp } = await import('./stats.ts');
         return values.help ? { status: 0, stdout: statsHelp } : await stats({ cwd, ...values });
       }
       case undefined:

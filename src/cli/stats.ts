@@ -6,6 +6,7 @@ import { hasErrors } from '../diagnostics.ts';
 import { actionRecords } from '../exports.ts';
 import { day, duration, humanize, percent } from '../format.ts';
 import { loadKnowledgeBase } from '../loader.ts';
+import { cacheDirFor } from '../parse-cache.ts';
 import { DURATION_METRICS, trends, type DurationMetric, type Trends } from '../metrics.ts';
 import { terminalSafe } from '../reporters.ts';
 import { UsageError, type CommandResult } from './result.ts';
@@ -36,7 +37,7 @@ export interface StatsOptions {
 export async function stats({ cwd, content = 'content', since, today, json = false, env = process.env }: StatsOptions): Promise<CommandResult> {
   if (since !== undefined && !calendarDate().safeParse(since).success) throw new UsageError(`--since ${JSON.stringify(since)} is not a date; write it YYYY-MM-DD, like 2024-01-01.`);
   const date = buildDate({ today, env });
-  const kb = await loadKnowledgeBase(content, { cwd });
+  const kb = await loadKnowledgeBase(content, { cwd, cacheDir: cacheDirFor(cwd, env) });
   const published = kb.postmortems.filter((p) => p.data.status === 'published');
   const t = trends(published, kb.catalog, { today: date, since });
   const overdue = actionRows(t.incidents.concat(t.nearMisses), date).filter((row) => row.state === 'overdue');

@@ -1,5 +1,6 @@
 import { hasErrors } from '../diagnostics.ts';
-import { loadKnowledgeBase } from '../loader.ts';
+import { checkKnowledgeBase } from '../loader.ts';
+import { cacheDirFor } from '../parse-cache.ts';
 import { format, FORMATS, type Format } from '../reporters.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
@@ -22,13 +23,14 @@ export interface ValidateOptions {
   content?: string;
   format?: string;
   color?: boolean;
+  env?: NodeJS.ProcessEnv;
 }
 
-export async function validate({ cwd, content = 'content', format: kind = 'pretty', color = false }: ValidateOptions): Promise<CommandResult> {
+export async function validate({ cwd, content = 'content', format: kind = 'pretty', color = false, env = process.env }: ValidateOptions): Promise<CommandResult> {
   if (!(FORMATS as readonly string[]).includes(kind)) {
     throw new UsageError(`Unknown format ${JSON.stringify(kind)}; expected one of ${FORMATS.join(', ')}.`);
   }
-  const kb = await loadKnowledgeBase(content, { cwd });
+  const kb = await checkKnowledgeBase(content, { cwd, cacheDir: cacheDirFor(cwd, env) });
   return {
     status: hasErrors(kb.diagnostics) ? 1 : 0,
     stdout: format(kind as Format, kb.diagnostics, { files: kb.files }, color),

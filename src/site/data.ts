@@ -44,7 +44,7 @@ export function site(): Promise<Site> {
   const dir = path.resolve(process.env.HINDSIGHT_CONTENT ?? 'content');
   const handed = (globalThis as Handoff)[HANDOFF];
   if (handed?.dir === dir) return Promise.resolve(siteOf(handed));
-  loading ??= loadKnowledgeBase(dir, { cwd: process.cwd() }).then((kb) => siteOf({ dir, kb, today: buildDate() }));
+  loading ??= loadKnowledgeBase(dir, { cwd: process.cwd(), html: true, workers: false }).then((kb) => siteOf({ dir, kb, today: buildDate() }));
   return loading;
 }
 

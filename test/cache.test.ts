@@ -1,0 +1,67 @@
+/**
+ * The parse cache and the worker pool must never change a result: a warm load equals a cold
+ * one, an edited file or catalogue is parsed again, and workers give what one thread gives.
+ */
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeKnowledgeBase } from '../src/bench/generate.ts';
+import { checkKnowledgeBase, listPostmortems, loadCatalog, loadKnowledgeBase } from '../src/loader.ts';
+import { parseInWorkers } from '../src/parse-pool.ts';
+import { parsePostmortem } from '../src/postmortem.ts';
+
+let dir: string;
+let cacheDir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'hindsight-cache-'));
+  cacheDir = path.join(dir, '.cache');
+  await writeKnowledgeBase(path.join(dir, 'kb'), { count: 40, seed: 5 });
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('the parse cache', () => {
+  it('gives the same knowledge base warm as cold, and as without a cache', async () => {
+    const options = { cwd: dir, html: true, cacheDir };
+    const uncached = await loadKnowledgeBase('kb', { cwd: dir, html: true });
+    const cold = await loadKnowledgeBase('kb', options);
+    const warm = await loadKnowledgeBase('kb', options);
+    const { catalog: _, ...expected } = uncached;
+    expect(cold).toMatchObject(expected);
+    expect(warm).toMatchObject(expected);
+    expect(warm.postmortems).toEqual(uncached.postmortems);
+    expect(warm.postmortems[0]!.sections[0]!.html).toMatch(/^<ul>/);
+  });
+
+  it('reports an edited file as it now is, and keeps the others', async () => {
+    const [first] = await listPostmortems(path.join(dir, 'kb'));
+    const before = await readFile(first!, 'utf8');
+    await checkKnowledgeBase('kb', { cwd: dir, cacheDir });
+    await appendFile(first!, '\nStill TODO.\n');
+    const after = await checkKnowledgeBase('kb', { cwd: dir, cacheDir });
+    expect(after.diagnostics.map((d) => `${path.basename(d.file)} ${d.rule}`)).toEqual([`${path.basename(first!)} placeholder`]);
+    await writeFile(first!, before);
+    expect((await checkKnowledgeBase('kb', { cwd: dir, cacheDir })).diagnostics).toEqual([]);
+  });
+
+  it('parses again when the catalogue changes what is valid', async () => {
+    const causes = path.join(dir, 'kb', 'causes.yml');
+    const text = await readFile(causes, 'utf8');
+    expect((await checkKnowledgeBase('kb', { cwd: dir, cacheDir })).diagnostics).toEqual([]);
+    // Renaming the first cause makes every postmortem that cites it wrong.
+    const first = /^([a-z0-9-]+):$/m.exec(text)![1]!;
+    await writeFile(causes, text.replace(`${first}:\n`, `${first}-renamed:\n`));
+    const changed = await checkKnowledgeBase('kb', { cwd: dir, cacheDir });
+    expect(changed.diagnostics.filter((d) => d.rule === 'cause-unknown').length).toBeGreaterThan(0);
+    await writeFile(causes, text);
+  });
+});
+
+describe('the parse pool', () => {
+  it('gives what parsing on one thread gives, in the same order', async () => {
+    const { catalog, texts, root, relative } = await loadCatalog('kb', { cwd: dir });
+    const inputs = await Promise.all((await listPostmortems(root)).map(async (f) => ({ file: relative(f), text: await readFile(f, 'utf8') })));
+    const pooled = await parseInWorkers(inputs, { catalog: texts, html: true, threads: 2 });
+    expect(pooled).toEqual(inputs.map(({ file, text }) => parsePostmortem(text, file, catalog, { html: true })));
+  });
+});
