@@ -1,6 +1,7 @@
 // The Hindsight site: static pages built from the knowledge base that `hindsight build`
-// validates and hands over (see src/site/data.ts).
+// validates and hands over (see src/site/data.ts), and the sharded search index beside them.
 import { defineConfig } from 'astro/config';
+import { searchFiles } from './src/site/search-files.ts';
 
 export default defineConfig({
   output: 'static',
@@ -8,4 +9,5 @@ export default defineConfig({
   build: { format: 'directory' },
   // Postmortem text is rendered by src/site/render.ts, not by Astro's Markdown pipeline.
   markdown: { syntaxHighlight: false },
+  integrations: [searchFiles()],
 });

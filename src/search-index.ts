@@ -1,12 +1,26 @@
 /**
- * The search index of the published site: a serialized lunr index over title, summary,
- * causes, services, tags and every section's text, plus the rows a result shows.
+ * The search index of the published site, sharded so a reader fetches only what a query needs.
+ *
+ * The index is lunr's: the same tokens (lunr's trimmer, stop-word filter and stemmer), the
+ * same BM25 field vectors with the same field boosts and rounding. Instead of one serialized
+ * index, each term is written with its vector components (one per document field holding it)
+ * into a shard named by a prefix of the terms it holds. In the browser, `assemble` turns the
+ * shards of a query's terms into a small lunr index; lunr scores a document by the query terms'
+ * components of its field vectors only, so it ranks exactly as the whole index would (a test
+ * compares the two on a corpus). Result rows and filter facets are stored apart, fetched only
+ * for the results shown.
+ *
+ * Files (under /search/):
+ *   manifest.json   shard prefixes, document count
+ *   terms/<n>.json  terms of shard n, each with its index and postings per field
+ *   docs/<n>.json   what result n shows (title, date, severity, summary, text for snippets)
+ *   facets.json     severity, trigger, year, causes and services of every document, for filters
  */
 import lunr from 'lunr';
 import type { Catalog } from './catalog.ts';
-import type { Postmortem } from './postmortem.ts';
-import { FIELDS, indexable } from './search-query.ts';
 import { day } from './format.ts';
+import type { Postmortem } from './postmortem.ts';
+import { FIELDS, indexable, type SearchField, type Shard } from './search-query.ts';
 
 /** What a search result shows, and the text its snippet is cut from. */
 export interface SearchDocument {
@@ -17,49 +31,210 @@ export interface SearchDocument {
   when: string;
   severity: string;
   trigger: string;
-  causes: string[];
-  services: string[];
   summary: string;
   /** Every section's plain text, for snippets. */
   text: string;
 }
 
-export interface SearchData {
-  index: object;
-  documents: SearchDocument[];
+export interface Manifest {
+  version: 1;
+  documents: number;
+  /** Shard prefixes, sorted; shard n is `terms/<n>.json`. */
+  shards: string[];
 }
 
-export function buildSearchData(postmortems: readonly Postmortem[], catalog: Catalog): SearchData {
-  const documents = postmortems.map(
-    (p): SearchDocument => ({
+/**
+ * One term of a shard: `[term, index, postings]`, postings per field in FIELDS order, each a
+ * flat list of (document number minus the previous one, component × 1000) pairs; empty when
+ * the field never holds the term.
+ */
+export type ShardTerm = Shard['terms'][number];
+
+/** Per document: severity, trigger and year as indexes into `values`, causes and services as lists of indexes. */
+export interface Facets {
+  values: { severity: string[]; trigger: string[]; year: string[]; cause: string[]; service: string[] };
+  documents: [severity: number, trigger: number, year: number, causes: number[], services: number[]][];
+}
+
+export interface SearchFiles {
+  manifest: Manifest;
+  shards: Shard[];
+  documents: SearchDocument[];
+  facets: Facets;
+}
+
+/** A shard is split by a longer prefix while its JSON is larger than this (a lone term may be). */
+const SHARD_BYTES = 16 * 1024;
+// lunr's BM25 parameters (lunr.Builder defaults).
+const K1 = 1.2;
+const B = 0.75;
+
+/** The text of each field of a postmortem, as the index reads it. */
+export function fieldTexts(p: Postmortem, catalog: Catalog): Record<SearchField, string> {
+  const causes = p.data.causes.map((id) => `${id} ${catalog.causes?.get(id)?.title ?? ''}`);
+  const services = p.data.blast_radius.services.map((id) => `${id} ${catalog.services?.get(id)?.name ?? ''}`);
+  return {
+    title: indexable(p.data.title),
+    summary: indexable(p.data.summary),
+    causes: indexable(causes.join(' ')),
+    services: indexable(services.join(' ')),
+    tags: indexable((p.data.tags ?? []).join(' ')),
+    body: indexable(p.sections.map((section) => section.text).join(' ')),
+  };
+}
+
+/** A monolithic lunr index over the same fields: what the shards must rank exactly like. */
+export function lunrIndex(postmortems: readonly Postmortem[], catalog: Catalog): lunr.Index {
+  return lunr(function () {
+    this.ref('ref');
+    for (const [field, boost] of Object.entries(FIELDS)) this.field(field, { boost });
+    postmortems.forEach((p, n) => this.add({ ref: String(n), ...fieldTexts(p, catalog) }));
+  });
+}
+
+/** lunr's indexing pipeline (trimmer, stop-word filter, stemmer) for one word, remembered. */
+function analyzer(): (word: string) => string | undefined {
+  const pipeline = new lunr.Pipeline();
+  pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+  const seen = new Map<string, string | undefined>();
+  return (word) => {
+    if (seen.has(word)) return seen.get(word);
+    const [token] = pipeline.run([new lunr.Token(word, {})]);
+    const term = token?.toString();
+    seen.set(word, term);
+    return term;
+  };
+}
+
+/** The search files of the published postmortems, newest first (document n is postmortems[n]). */
+export function buildSearchFiles(postmortems: readonly Postmortem[], catalog: Catalog): SearchFiles {
+  const fields = Object.keys(FIELDS) as SearchField[];
+  const analyze = analyzer();
+  const count = postmortems.length;
+
+  // Term frequencies per document field, and the terms' indexes in order of first use, as lunr.Builder.add.
+  const termIndex = new Map<string, number>();
+  const frequencies: Map<number, number>[][] = [];
+  const lengths: number[][] = [];
+  const totals = new Array<number>(fields.length).fill(0);
+  const documentsWithTerm: number[] = [];
+  for (const p of postmortems) {
+    const texts = fieldTexts(p, catalog);
+    const perField: Map<number, number>[] = [];
+    const lengthPerField: number[] = [];
+    fields.forEach((field, f) => {
+      const tf = new Map<number, number>();
+      let length = 0;
+      for (const word of texts[field].split(' ')) {
+        if (word === '') continue;
+        const term = analyze(word);
+        if (term === undefined) continue;
+        length++;
+        let index = termIndex.get(term);
+        if (index === undefined) {
+          index = termIndex.size;
+          termIndex.set(term, index);
+          documentsWithTerm.push(0);
+        }
+        const before = tf.get(index);
+        if (before === undefined) documentsWithTerm[index]!++;
+        tf.set(index, (before ?? 0) + 1);
+      }
+      perField.push(tf);
+      lengthPerField.push(length);
+      totals[f]! += length;
+    });
+    frequencies.push(perField);
+    lengths.push(lengthPerField);
+  }
+
+  // Vector components, as lunr.Builder.createFieldVectors computes and rounds them.
+  const average = totals.map((total) => total / count);
+  const idf = documentsWithTerm.map((df) => Math.log(1 + Math.abs((count - df + 0.5) / (df + 0.5))));
+  const postings: number[][][] = Array.from({ length: termIndex.size }, () => fields.map(() => []));
+  const previous: number[][] = Array.from({ length: termIndex.size }, () => fields.map(() => 0));
+  frequencies.forEach((perField, n) => {
+    fields.forEach((field, f) => {
+      const boost = FIELDS[field];
+      for (const [index, tf] of perField[f]!) {
+        let score = (idf[index]! * ((K1 + 1) * tf)) / (K1 * (1 - B + B * (lengths[n]![f]! / average[f]!)) + tf);
+        score *= boost;
+        const list = postings[index]![f]!;
+        list.push(n - previous[index]![f]!, Math.round(score * 1000));
+        previous[index]![f] = n;
+      }
+    });
+  });
+
+  const terms = [...termIndex].map(([term, index]): ShardTerm => [term, index, postings[index]!]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const { prefixes, shards } = shard(terms);
+  return {
+    manifest: { version: 1, documents: count, shards: prefixes },
+    shards,
+    documents: postmortems.map((p) => ({
       id: p.id,
       title: p.data.title,
       date: p.data.date,
       when: day(p.data.date),
       severity: p.data.severity,
       trigger: p.data.trigger,
-      causes: p.data.causes,
-      services: p.data.blast_radius.services,
       summary: p.data.summary,
       text: p.sections.map((section) => `${section.title}\n${section.text}`).join('\n\n'),
-    }),
-  );
-  const index = lunr(function () {
-    this.ref('id');
-    for (const [field, boost] of Object.entries(FIELDS)) this.field(field, { boost });
-    for (const p of postmortems) {
-      const causes = p.data.causes.map((id) => `${id} ${catalog.causes?.get(id)?.title ?? ''}`);
-      const services = p.data.blast_radius.services.map((id) => `${id} ${catalog.services?.get(id)?.name ?? ''}`);
-      this.add({
-        id: p.id,
-        title: indexable(p.data.title),
-        summary: indexable(p.data.summary),
-        causes: indexable(causes.join(' ')),
-        services: indexable(services.join(' ')),
-        tags: indexable((p.data.tags ?? []).join(' ')),
-        body: indexable(p.sections.map((section) => section.text).join(' ')),
-      });
+    })),
+    facets: facets(postmortems),
+  };
+}
+
+const sizeOf = (term: ShardTerm) => term[0].length + 16 + term[2].reduce((n, list) => n + 3 + list.length * 5, 0);
+
+/**
+ * Sorted terms into shards by prefix: a prefix whose terms are too large together is split by
+ * the next character, the terms equal to the prefix itself staying in its own shard.
+ */
+function shard(terms: readonly ShardTerm[]): { prefixes: string[]; shards: Shard[] } {
+  const prefixes: string[] = [];
+  const shards: Shard[] = [];
+  const visit = (list: readonly ShardTerm[], prefix: string) => {
+    if (list.reduce((n, t) => n + sizeOf(t), 0) <= SHARD_BYTES || list.every((t) => t[0] === prefix)) {
+      prefixes.push(prefix);
+      shards.push({ terms: [...list] });
+      return;
     }
-  });
-  return { index: index.toJSON(), documents };
+    const own = list.filter((t) => t[0] === prefix);
+    if (own.length) {
+      prefixes.push(prefix);
+      shards.push({ terms: own });
+    }
+    const groups = Map.groupBy(
+      list.filter((t) => t[0] !== prefix),
+      (t) => prefix + String.fromCodePoint(t[0].codePointAt(prefix.length)!),
+    );
+    for (const [longer, group] of groups) visit(group, longer);
+  };
+  if (terms.length) visit(terms, '');
+  return { prefixes, shards };
+}
+
+function facets(postmortems: readonly Postmortem[]): Facets {
+  const values: Facets['values'] = { severity: [], trigger: [], year: [], cause: [], service: [] };
+  const indexes = new Map<string, number>();
+  const indexOf = (kind: keyof Facets['values'], value: string) => {
+    const key = `${kind}\u0000${value}`;
+    let index = indexes.get(key);
+    if (index === undefined) {
+      index = values[kind].push(value) - 1;
+      indexes.set(key, index);
+    }
+    return index;
+  };
+  return {
+    values,
+    documents: postmortems.map((p) => [
+      indexOf('severity', p.data.severity),
+      indexOf('trigger', p.data.trigger),
+      indexOf('year', p.data.date.slice(0, 4)),
+      p.data.causes.map((c) => indexOf('cause', c)),
+      p.data.blast_radius.services.map((s) => indexOf('service', s)),
+    ]),
+  };
 }

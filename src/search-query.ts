@@ -48,6 +48,84 @@ export function queryTerms(input: string): QueryTerm[] {
 
 /** Field boosts: a title match beats a summary match, which beats a passing mention. */
 export const FIELDS = { title: 10, summary: 4, causes: 3, services: 3, tags: 2, body: 1 } as const;
+export type SearchField = keyof typeof FIELDS;
+
+/** Prefixes are searched for words of at least this many letters. */
+const PREFIX_LENGTH = 3;
+
+/** Index terms a query can match: each word's stem exactly, and (long enough words) as a prefix. */
+function matcher(terms: readonly QueryTerm[]): (term: string) => boolean {
+  const stems = new Set(terms.map((t) => t.stem));
+  const prefixes = terms.filter((t) => t.word.length >= PREFIX_LENGTH).map((t) => t.word);
+  return (term) => stems.has(term) || prefixes.some((p) => term.startsWith(p));
+}
+
+/**
+ * The shards (by position in the manifest's sorted prefixes) holding every term the query can
+ * match: for a stem, the shard of its longest prefix; for a prefix, that one and every shard
+ * whose prefix extends it.
+ */
+export function shardsFor(input: string, prefixes: readonly string[]): number[] {
+  const wanted = new Set<number>();
+  const longest = (term: string) => {
+    let best = -1;
+    prefixes.forEach((prefix, i) => {
+      if (term.startsWith(prefix) && (best === -1 || prefix.length > prefixes[best]!.length)) best = i;
+    });
+    if (best !== -1) wanted.add(best);
+  };
+  for (const term of queryTerms(input)) {
+    longest(term.stem);
+    if (term.word.length < PREFIX_LENGTH) continue;
+    longest(term.word);
+    prefixes.forEach((prefix, i) => {
+      if (prefix.startsWith(term.word)) wanted.add(i);
+    });
+  }
+  return [...wanted].sort((a, b) => a - b);
+}
+
+/**
+ * A lunr index holding only the terms the query can match, from their shards: the same term
+ * indexes, and field vectors with those terms' components. lunr scores a document by the dot
+ * product of the query vector with its field vectors, divided by the query vector's length,
+ * so these give the scores the whole index gives.
+ */
+export function assemble(shards: readonly Shard[], input: string): lunr.Index {
+  const fields = Object.keys(FIELDS) as SearchField[];
+  const matches = matcher(queryTerms(input));
+  const invertedIndex: [string, Record<string, unknown>][] = [];
+  const vectors = new Map<string, [number, number][]>();
+  for (const shard of shards) {
+    for (const [term, index, postings] of shard.terms) {
+      if (!matches(term)) continue;
+      const posting: Record<string, unknown> = { _index: index };
+      fields.forEach((field, f) => {
+        const documents: Record<string, object> = {};
+        const list = postings[f] ?? [];
+        let n = 0;
+        for (let i = 0; i < list.length; i += 2) {
+          n += list[i]!;
+          documents[n] = {};
+          const ref = `${field}/${n}`;
+          let vector = vectors.get(ref);
+          if (!vector) vectors.set(ref, (vector = []));
+          vector.push([index, list[i + 1]! / 1000]);
+        }
+        posting[field] = documents;
+      });
+      invertedIndex.push([term, posting]);
+    }
+  }
+  invertedIndex.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const fieldVectors = [...vectors].map(([ref, components]) => [ref, components.sort((a, b) => a[0] - b[0]).flat()]);
+  return lunr.Index.load({ version: lunr.version, fields, fieldVectors, invertedIndex, pipeline: ['stemmer'] });
+}
+
+/** What a shard file holds (see search-index.ts). */
+export interface Shard {
+  terms: [term: string, index: number, postings: number[][]][];
+}
 
 export interface Hit {
   ref: string;

@@ -61,8 +61,8 @@ describe('a reader', () => {
     const { page, problems, requests } = await open();
     await page.goto(`${site.url}/`);
     await page.waitForLoadState('networkidle');
-    expect(requests).not.toContain('/search/index.json');
-    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/search/index.json')), page.getByLabel('Search every postmortem').focus()]);
+    expect(requests).not.toContain('/search/manifest.json');
+    await Promise.all([page.waitForResponse((r) => r.url().endsWith('/search/manifest.json')), page.getByLabel('Search every postmortem').focus()]);
     await page.getByLabel('Search every postmortem').fill('leap day');
     await expect.poll(() => page.locator('[data-searchbox-results] > li').count()).toBeGreaterThan(0);
     await page.getByLabel('Search every postmortem').press('Enter');

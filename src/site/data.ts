@@ -38,22 +38,35 @@ export interface Site {
   trends: Trends;
 }
 
-let loading: Promise<Site> | undefined;
+let loading: Promise<Handed> | undefined;
 
-export function site(): Promise<Site> {
+/** The knowledge base of this build: handed over by `hindsight build`, else loaded once. */
+function knowledgeBase(): Promise<Handed> {
   const dir = path.resolve(process.env.HINDSIGHT_CONTENT ?? 'content');
   const handed = (globalThis as Handoff)[HANDOFF];
-  if (handed?.dir === dir) return Promise.resolve(siteOf(handed));
-  loading ??= loadKnowledgeBase(dir, { cwd: process.cwd(), html: true, workers: false }).then((kb) => siteOf({ dir, kb, today: buildDate() }));
+  if (handed?.dir === dir) return Promise.resolve(handed);
+  loading ??= loadKnowledgeBase(dir, { cwd: process.cwd(), html: true, workers: false }).then((kb) => ({ dir, kb, today: buildDate() }));
   return loading;
 }
+
+export async function site(): Promise<Site> {
+  return siteOf(await knowledgeBase());
+}
+
+/** Only the published postmortems (for the search files), without the site's links and figures. */
+export async function published(): Promise<{ kb: KnowledgeBase; incidents: Postmortem[] }> {
+  const { kb } = await knowledgeBase();
+  return { kb, incidents: publishedOf(kb) };
+}
+
+const publishedOf = (kb: KnowledgeBase) => kb.postmortems.filter((p) => p.data.status === 'published');
 
 const built = new WeakMap<KnowledgeBase, Site>();
 
 function siteOf({ kb, today }: Handed): Site {
   let result = built.get(kb);
   if (!result || result.today !== today) {
-    const incidents = kb.postmortems.filter((p) => p.data.status === 'published');
+    const incidents = publishedOf(kb);
     const links = linkPostmortems(incidents);
     result = { kb, title: kb.catalog.settings.title, today, incidents, links, trends: trends(incidents, kb.catalog, { today, links }) };
     built.set(kb, result);

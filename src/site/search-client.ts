@@ -1,47 +1,67 @@
 /**
- * Search in the browser: loads the index once, on demand, and draws results with DOM calls
- * (text nodes and <mark>), so nothing from a postmortem is ever parsed as HTML.
+ * Search in the browser, over the sharded index (see ../search-index.ts): the manifest once,
+ * then only the shards of the query's terms, each fetched once; lunr ranks with the small index
+ * they assemble. Result rows are fetched for the results shown, facets only when a filter is set.
+ * Results are drawn with DOM calls (text nodes and <mark>), so nothing from a postmortem is
+ * ever parsed as HTML.
  */
-import lunr from 'lunr';
-import type { SearchData, SearchDocument } from '../search-index.ts';
-import { queryTerms, search, snippet } from '../search-query.ts';
+import type { Facets as FacetTable, Manifest, SearchDocument } from '../search-index.ts';
+import { assemble, queryTerms, search, shardsFor, snippet, type Shard } from '../search-query.ts';
 import { matches, type Filters } from './filters.ts';
 import { severityTone } from './severity.ts';
 
-export interface Loaded {
-  index: lunr.Index;
-  documents: Map<string, SearchDocument>;
+const fetched = new Map<string, Promise<unknown>>();
+
+/** A file of /search/, fetched once; a failed fetch is tried again next time. */
+function load<T>(name: string): Promise<T> {
+  let pending = fetched.get(name);
+  if (!pending) {
+    pending = fetch(`/search/${name}`).then((response) => {
+      if (!response.ok) throw new Error(`search index: HTTP ${response.status}`);
+      return response.json();
+    });
+    pending.catch(() => fetched.delete(name));
+    fetched.set(name, pending);
+  }
+  return pending as Promise<T>;
 }
 
-let loading: Promise<Loaded> | undefined;
-
-export function loadSearch(): Promise<Loaded> {
-  loading ??= fetch('/search/index.json')
-    .then((response) => {
-      if (!response.ok) throw new Error(`search index: HTTP ${response.status}`);
-      return response.json() as Promise<SearchData>;
-    })
-    .then((data) => ({ index: lunr.Index.load(data.index), documents: new Map(data.documents.map((d) => [d.id, d])) }));
-  loading.catch(() => (loading = undefined));
-  return loading;
+/** Starts fetching what every search needs, before the first word is typed. */
+export function prepareSearch(): Promise<unknown> {
+  return load<Manifest>('manifest.json');
 }
 
 export interface Result {
-  document: SearchDocument;
+  /** Document number: /search/docs/<n>.json. */
+  n: number;
+  /** Index terms that matched, for marking them in the snippet. */
   terms: string[];
 }
 
-/** Incidents matching the query and the filters; with filters but no words, every match, newest first. */
-export function find(loaded: Loaded, query: string, filters: Filters = {}): Result[] {
-  const results: Result[] = [];
-  const hits = queryTerms(query).length ? search(loaded.index, query) : Object.keys(filters).length ? [...loaded.documents.keys()].map((ref) => ({ ref, terms: [] })) : [];
-  for (const hit of hits) {
-    const document = loaded.documents.get(hit.ref);
-    if (!document) continue;
-    const facets = { ...document, year: document.date.slice(0, 4) };
-    if (matches(facets, filters)) results.push({ document, terms: hit.terms });
+/** Incidents matching the query and the filters, best first; with filters but no words, every match, newest first. */
+export async function find(query: string, filters: Filters = {}): Promise<Result[]> {
+  const filtered = Object.keys(filters).length > 0;
+  const manifest = await load<Manifest>('manifest.json');
+  const facetTable = filtered ? load<FacetTable>('facets.json') : undefined;
+  let results: Result[];
+  if (queryTerms(query).length) {
+    const shards = await Promise.all(shardsFor(query, manifest.shards).map((n) => load<Shard>(`terms/${n}.json`)));
+    results = search(assemble(shards, query), query).map((hit) => ({ n: Number(hit.ref), terms: hit.terms }));
+  } else {
+    results = filtered ? Array.from({ length: manifest.documents }, (_, n) => ({ n, terms: [] })) : [];
   }
-  return results;
+  if (!facetTable) return results;
+  const { values, documents } = await facetTable;
+  return results.filter(({ n }) => {
+    const [severity, trigger, year, causes, services] = documents[n]!;
+    const facets = { severity: values.severity[severity]!, trigger: values.trigger[trigger]!, year: values.year[year]!, causes: causes.map((c) => values.cause[c]!), services: services.map((s) => values.service[s]!) };
+    return matches(facets, filters);
+  });
+}
+
+/** The rows of some results, to draw them. */
+export function rows(results: readonly Result[]): Promise<SearchDocument[]> {
+  return Promise.all(results.map(({ n }) => load<SearchDocument>(`docs/${n}.json`)));
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
@@ -51,13 +71,12 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<H
 }
 
 /** One result: title link, date, severity, and a snippet with the matched words marked. */
-export function renderResult(result: Result, severities: readonly string[], headingLevel: 'h2' | 'h3' = 'h2'): HTMLLIElement {
-  const { document: d } = result;
+export function renderResult(d: SearchDocument, terms: readonly string[], severities: readonly string[], headingLevel: 'h2' | 'h3' = 'h2'): HTMLLIElement {
   const heading = element(headingLevel, { className: 'title' }, element('a', { href: `/incidents/${encodeURIComponent(d.id)}/` }, d.title));
   const time = element('time', {}, d.when);
   time.dateTime = d.date;
   const meta = element('p', { className: 'meta' }, time, element('span', { className: `badge ${severityTone(severities, d.severity)}` }, d.severity), element('span', {}, d.trigger));
-  const pieces = snippet(`${d.summary}\n\n${d.text}`, result.terms);
+  const pieces = snippet(`${d.summary}\n\n${d.text}`, terms);
   const text = element('p', { className: 'snippet' }, ...pieces.map((piece) => (piece.marked ? element('mark', {}, piece.text) : piece.text)));
   return element('li', {}, heading, meta, text);
 }
