@@ -131,4 +131,33 @@ describe('hindsight build', () => {
       await rm(tmp, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('renders again only the pages an edit changes, into the same bytes as a clean build', async () => {
+    const tmp = await mkdtemp(path.join(os.tmpdir(), 'hindsight-incremental-'));
+    try {
+      const content = path.join(tmp, 'content');
+      await cp(path.join(ROOT, 'content'), content, { recursive: true });
+      const out = path.join(tmp, 'out');
+      const env = { HINDSIGHT_CACHE_DIR: path.join(tmp, 'cache') };
+      await buildSite(content, out, { env });
+      const file = (id: string) => path.join(content, 'postmortems', id.slice(0, 4), `${id}.md`);
+      const edits: [string, (text: string) => string, RegExp][] = [
+        ['2014-11-19-azure-storage', (t) => t.replace('## Root cause\n\n', '## Root cause\n\nOne more sentence of the body. '), /, 4[0-2] of 43 incident, cause and service pages unchanged/],
+        ['2012-02-29-azure-leap-day', (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), /unchanged/],
+        ['2013-02-22-azure-storage-certificate', (t) => t.replace('- [ ]', '- [x]'), /unchanged/],
+      ];
+      for (const [id, edit, message] of edits) {
+        await writeFile(file(id), edit(await readFile(file(id), 'utf8')));
+        expect(await buildSite(content, out, { env })).toMatch(message);
+        const clean = path.join(tmp, 'clean');
+        await buildSite(content, clean, { env: { HINDSIGHT_CACHE_DIR: 'off' } });
+        const expected = await files(clean);
+        expect(await files(out)).toEqual(expected);
+        for (const name of expected) expect(await readFile(path.join(out, name), 'utf8'), `${id}: ${name}`).toEqual(await readFile(path.join(clean, name), 'utf8'));
+        await rm(clean, { recursive: true });
+      }
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

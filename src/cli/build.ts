@@ -1,4 +1,5 @@
-import { rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDate } from '../build-date.ts';
@@ -6,14 +7,17 @@ import { hasErrors } from '../diagnostics.ts';
 import { loadKnowledgeBase } from '../loader.ts';
 import { cacheDirFor } from '../parse-cache.ts';
 import { formatPretty } from '../reporters.ts';
-import { handOver } from '../site/data.ts';
+import { handedPlan, handOver } from '../site/data.ts';
+import { codeDigest, type PreviousBuild } from '../site/incremental.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
 export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR] [--today DATE]
 
 Validates the content folder and, when it has no error, builds the static site. With any
 error nothing is written and the previous output is left untouched. The same content and
-build date give byte-identical output.
+build date give byte-identical output. Files that have not changed since the last build are
+not parsed again, and pages that show nothing new are taken from the previous output; the
+cache is in node_modules/.cache/hindsight (HINDSIGHT_CACHE_DIR sets another, \`off\` none).
 
 Options:
   --content DIR   content folder (default: content)
@@ -48,7 +52,8 @@ export interface BuildOptions {
 export async function build({ cwd, content = 'content', out = 'dist', today, color = false, env = process.env }: BuildOptions): Promise<CommandResult> {
   const date = buildDate({ today, env });
   refuseOutput(path.resolve(cwd, out), [cwd, path.resolve(cwd, content), PACKAGE_ROOT]);
-  const kb = await loadKnowledgeBase(content, { cwd, html: true, cacheDir: cacheDirFor(cwd, env) });
+  const cacheDir = cacheDirFor(cwd, env);
+  const kb = await loadKnowledgeBase(content, { cwd, html: true, cacheDir });
   if (hasErrors(kb.diagnostics)) {
     return {
       status: 1,
@@ -59,13 +64,24 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   const outDir = path.resolve(cwd, out);
   // Build beside the output and swap it in at the end, so a failed build leaves the old site.
   const partial = `${outDir}.partial-${process.pid}`;
-  handOver(contentDir, kb, date);
+  // The fingerprints of the pages of the last build into this output folder.
+  const record = cacheDir && path.join(cacheDir, 'builds', `${createHash('sha1').update(outDir).digest('hex').slice(0, 16)}.json`);
+  const previousBuild: PreviousBuild | undefined = record ? await readFile(record, 'utf8').then((text) => ({ dir: outDir, pages: JSON.parse(text) }), () => undefined) : undefined;
+  handOver(contentDir, kb, date, record ? { code: await codeDigest(), previous: previousBuild } : undefined);
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build: astroBuild } = await import('astro');
   const previous = `${outDir}.previous-${process.pid}`;
+  let plan: ReturnType<typeof handedPlan>;
+  let kept = 0;
   try {
     await astroBuild({ root: PACKAGE_ROOT, outDir: partial, logLevel: 'warn' });
+    plan = handedPlan();
+    if (plan && previousBuild) {
+      const unchanged = [...plan.pages.keys()].filter((address) => !plan!.render.has(address));
+      await reuse(previousBuild.dir, partial, unchanged);
+      kept = unchanged.length;
+    }
     // Two renames, never a moment without a site: the old one moves aside, the new one in.
     const hadOutput = await rename(outDir, previous).then(() => true, (error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return false;
@@ -73,6 +89,10 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
     });
     await rename(partial, outDir);
     if (hadOutput) await rm(previous, { recursive: true, force: true });
+    if (plan && record) {
+      await mkdir(path.dirname(record), { recursive: true });
+      await writeFile(record, JSON.stringify(Object.fromEntries(plan.pages)));
+    }
   } finally {
     await rm(partial, { recursive: true, force: true });
   }
@@ -80,6 +100,21 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   const warnings = kb.diagnostics.length;
   return {
     status: 0,
-    stdout: `Built ${published} incident page${published === 1 ? '' : 's'} into ${path.relative(cwd, outDir) || '.'}/${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'}; run hindsight validate)` : ''}.\n`,
+    stdout: `Built ${published} incident page${published === 1 ? '' : 's'} into ${path.relative(cwd, outDir) || '.'}/${kept ? `, ${kept} of ${plan!.pages.size} incident, cause and service pages unchanged from the last build` : ''}${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'}; run hindsight validate)` : ''}.\n`,
   };
+}
+
+/** Pages that show nothing new: linked (or copied) from the previous output into the new one. */
+async function reuse(from: string, to: string, addresses: readonly string[]): Promise<void> {
+  const BATCH = 128;
+  for (let i = 0; i < addresses.length; i += BATCH) {
+    await Promise.all(
+      addresses.slice(i, i + BATCH).map(async (address) => {
+        const target = path.join(to, address, 'index.html');
+        await mkdir(path.dirname(target), { recursive: true });
+        const source = path.join(from, address, 'index.html');
+        await link(source, target).catch(() => copyFile(source, target));
+      }),
+    );
+  }
 }

@@ -12,18 +12,27 @@ import { linkPostmortems, type Links } from '../linking.ts';
 import { loadKnowledgeBase } from '../loader.ts';
 import { trends, type Trends } from '../metrics.ts';
 import type { Postmortem } from '../postmortem.ts';
+import { plan, type Plan, type PreviousBuild } from './incremental.ts';
 
 const HANDOFF = Symbol.for('hindsight.knowledge-base');
 interface Handed {
   dir: string;
   kb: KnowledgeBase;
   today: string;
+  /** For incremental builds: the digest of Hindsight's code, the previous build if any, and (set by the site) the plan. */
+  incremental?: { code: string; previous?: PreviousBuild; plan?: Plan };
 }
 type Handoff = { [HANDOFF]?: Handed };
 
 /** Called by `hindsight build` before it starts Astro in the same process. */
-export function handOver(dir: string, kb: KnowledgeBase, today: string): void {
-  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today };
+export function handOver(dir: string, kb: KnowledgeBase, today: string, incremental?: Handed['incremental']): void {
+  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today, incremental };
+}
+
+/** The plan of the build that was handed over: which pages it rendered, and every page's fingerprint. */
+export function handedPlan(): Plan | undefined {
+  // Read through the global: Astro's bundle of the pages has its own copy of this module.
+  return (globalThis as Handoff)[HANDOFF]?.incremental?.plan;
 }
 
 export interface Site {
@@ -36,6 +45,13 @@ export interface Site {
   links: Links;
   /** The figures of the trends page, which the home page shows too. */
   trends: Trends;
+  /** Which incident, cause and service pages to render; all of them when undefined. */
+  plan?: Plan;
+}
+
+/** Whether this build renders the page at `address` (see incremental.ts). */
+export function wanted(s: Site, address: string): boolean {
+  return !s.plan || s.plan.render.has(address);
 }
 
 let loading: Promise<Handed> | undefined;
@@ -63,12 +79,13 @@ const publishedOf = (kb: KnowledgeBase) => kb.postmortems.filter((p) => p.data.s
 
 const built = new WeakMap<KnowledgeBase, Site>();
 
-function siteOf({ kb, today }: Handed): Site {
+function siteOf({ kb, today, incremental }: Handed): Site {
   let result = built.get(kb);
   if (!result || result.today !== today) {
     const incidents = publishedOf(kb);
     const links = linkPostmortems(incidents);
     result = { kb, title: kb.catalog.settings.title, today, incidents, links, trends: trends(incidents, kb.catalog, { today, links }) };
+    if (incremental) result.plan = incremental.plan = plan(result, incremental.code, incremental.previous);
     built.set(kb, result);
   }
   return result;

@@ -1,0 +1,92 @@
+/**
+ * Incremental builds: a page of an incident, a cause or a service is rendered again only when
+ * what it shows may have changed; the others are taken from the previous output unchanged.
+ *
+ * What a page shows is summed up in a fingerprint: the postmortem itself (incident pages), and
+ * for every incident the page lists (recurrences, related, possibly related, recurred while
+ * open, the incidents of a cause or service) the facts a list shows of it: front matter,
+ * remediation and timeline figures, never its body. Everything the whole site shares goes into
+ * a salt: Hindsight's own code, the catalogue, the build date and the number of incidents (the
+ * footer). A page is rendered when its fingerprint differs from the one of the previous build,
+ * or that build's file is missing. A test checks an incremental build against a clean one,
+ * byte for byte, after edits of a body, a title and a date.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { recurrences } from '../linking.ts';
+import type { Postmortem } from '../postmortem.ts';
+import type { Site } from './data.ts';
+import { services } from './services.ts';
+
+const hash = (value: unknown) => createHash('sha1').update(typeof value === 'string' ? value : JSON.stringify(value)).digest('base64url');
+
+/** The previous build: its output folder and the fingerprint of each page, by address. */
+export interface PreviousBuild {
+  dir: string;
+  pages: Record<string, string>;
+}
+
+export interface Plan {
+  /** Fingerprint of every incident, cause and service page, by address (`/incidents/x/`). */
+  pages: Map<string, string>;
+  /** Addresses to render; the others are copied from the previous output. */
+  render: Set<string>;
+}
+
+const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Hash of the files that decide how pages look: src/, schemas/, the Astro config, the lockfile. */
+export async function codeDigest(): Promise<string> {
+  const files = [
+    ...(await readdir(path.join(PACKAGE_ROOT, 'src'), { recursive: true })).map((f) => path.join('src', f)),
+    ...(await readdir(path.join(PACKAGE_ROOT, 'schemas'), { recursive: true })).map((f) => path.join('schemas', f)),
+    'astro.config.mjs',
+    'package-lock.json',
+  ]
+    .filter((f) => /\.(ts|astro|css|mjs|json|svg)$/.test(f))
+    .sort();
+  const h = createHash('sha1');
+  for (const file of files) h.update(file).update(await readFile(path.join(PACKAGE_ROOT, file)).catch(() => Buffer.alloc(0)));
+  return h.digest('base64url');
+}
+
+export function plan(s: Site, code: string, previous: PreviousBuild | undefined): Plan {
+  const salt = hash([code, s.kb.catalog.settings, [...(s.kb.catalog.causes ?? [])], [...(s.kb.catalog.services ?? [])], s.today, s.incidents.length]);
+  const cards = new Map<Postmortem, string>();
+  /** What an incident list shows of an incident. */
+  const card = (p: Postmortem) => {
+    let value = cards.get(p);
+    if (value === undefined) cards.set(p, (value = hash([p.id, p.data, p.remediation.map((r) => [r.done, r.due, r.owner, r.text]), p.durations, p.timeline[0]?.time])));
+    return value;
+  };
+  const pages = new Map<string, string>();
+  for (const p of s.incidents) {
+    const links = s.links;
+    pages.set(
+      `/incidents/${p.id}/`,
+      hash([
+        salt,
+        hash(p),
+        recurrences(p, links).map((r) => [r.cause, r.earlier.map((e) => [card(e.postmortem), e.remediation]), r.later.map(card)]),
+        (links.related.get(p.id) ?? []).map(card),
+        (links.similar.get(p.id) ?? []).map((x) => card(x.postmortem)),
+        (links.whileOpen.get(p.id) ?? []).map((w) => [w.cause, card(w.earlier)]),
+        (links.reopenedBy.get(p.id) ?? []).map((w) => [w.cause, card(w.later)]),
+      ]),
+    );
+  }
+  for (const [id, list] of s.links.byCause) {
+    pages.set(`/causes/${id}/`, hash([salt, list.map((p) => [card(p), (s.links.whileOpen.get(p.id) ?? []).filter((w) => w.cause === id).length])]));
+  }
+  for (const cause of s.kb.catalog.causes?.keys() ?? []) if (!pages.has(`/causes/${cause}/`)) pages.set(`/causes/${cause}/`, hash([salt, []]));
+  for (const entry of services(s)) pages.set(`/services/${entry.id}/`, hash([salt, (s.links.byService.get(entry.id) ?? []).map(card)]));
+
+  const render = new Set<string>();
+  for (const [address, fingerprint] of pages) {
+    if (!previous || previous.pages[address] !== fingerprint || !existsSync(path.join(previous.dir, address, 'index.html'))) render.add(address);
+  }
+  return { pages, render };
+}
