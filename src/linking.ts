@@ -19,10 +19,14 @@ export interface Links {
   related: ReadonlyMap<string, readonly Postmortem[]>;
   /** Id → up to three possibly related postmortems, most similar first. */
   similar: ReadonlyMap<string, readonly Similar[]>;
-  /** Id → earlier incidents of the same organization whose remediation was unfinished when it recurred. */
+  /** Id → earlier incidents of the same organization whose remediation was unfinished when it recurred (the latest WHILE_OPEN_KEPT per cause). */
   whileOpen: ReadonlyMap<string, readonly WhileOpen[]>;
-  /** Id → later incidents of the same organization that recurred while its remediation was unfinished. */
+  /** Id → later incidents of the same organization that recurred while its remediation was unfinished (the first WHILE_OPEN_KEPT per cause). */
   reopenedBy: ReadonlyMap<string, readonly WhileOpen[]>;
+  /** Id → how many distinct earlier incidents `whileOpen` stands for. */
+  whileOpenCount: ReadonlyMap<string, number>;
+  /** Id → how many distinct later incidents `reopenedBy` stands for. */
+  reopenedCount: ReadonlyMap<string, number>;
 }
 
 /** A cause that recurred while remediation of an earlier incident with it was unfinished. */
@@ -43,6 +47,9 @@ export interface Similar {
 /** Below this, texts share too little to call the incidents related. */
 export const SIMILARITY_THRESHOLD = 0.15;
 const MAX_SIMILAR = 3;
+/** Knowledge bases larger than this compare incidents through their heaviest words only. */
+const LARGE = 2000;
+const TOP_TERMS = 24;
 
 /** When impact started: the `[start]` entry, else the start of the incident's UTC day. */
 export function startOf(postmortem: Postmortem): string {
@@ -78,32 +85,58 @@ export function linkPostmortems(postmortems: readonly Postmortem[]): Links {
     }
   }
   const relatedLists = new Map([...related].map(([id, set]) => [id, [...set].sort(chronological)]));
-  const { whileOpen, reopenedBy } = recurrencesWhileOpen(byCause);
-  return { byId, byCause, byService, related: relatedLists, similar: similarity(ordered, relatedLists), whileOpen, reopenedBy };
+  return { byId, byCause, byService, related: relatedLists, similar: similarity(ordered, relatedLists), ...recurrencesWhileOpen(ordered, byCause) };
 }
 
+/** Pairs kept per incident and cause: the latest earlier incidents, the first later ones. */
+export const WHILE_OPEN_KEPT = 10;
+
 /**
- * Every pair of incidents with a shared cause where the later one happened before the earlier
- * one's remediation was finished. Only within one organization: another organization's open
- * fixes were never this one's to make. Computed once per knowledge base.
+ * Pairs of incidents with a shared cause where the later one happened before the earlier one's
+ * remediation was finished. Only within one organization: another organization's open fixes
+ * were never this one's to make. Their number grows with the square of the knowledge base, so
+ * only WHILE_OPEN_KEPT pairs per incident and cause are kept as objects; how many distinct
+ * incidents each incident has on either side is counted exactly, with one bit per incident.
  */
-function recurrencesWhileOpen(byCause: ReadonlyMap<string, readonly Postmortem[]>) {
+function recurrencesWhileOpen(ordered: readonly Postmortem[], byCause: ReadonlyMap<string, readonly Postmortem[]>) {
+  const position = new Map(ordered.map((p, i) => [p, i]));
+  const words = (ordered.length + 31) >>> 5;
   const whileOpen = new Map<string, WhileOpen[]>();
   const reopenedBy = new Map<string, WhileOpen[]>();
+  const earlierBits = new Map<string, Uint32Array>();
+  const laterBits = new Map<string, Uint32Array>();
+  const mark = (bits: Map<string, Uint32Array>, id: string, other: Postmortem) => {
+    let set = bits.get(id);
+    if (!set) bits.set(id, (set = new Uint32Array(words)));
+    const i = position.get(other)!;
+    set[i >>> 5]! |= 1 << (i & 31);
+  };
   for (const [cause, incidents] of byCause) {
     const finished = incidents.map(finishedOn);
+    const keptAfter = new Array<number>(incidents.length).fill(0);
     incidents.forEach((later, j) => {
-      for (let i = 0; i < j; i++) {
+      let keptBefore = 0;
+      const before: WhileOpen[] = [];
+      for (let i = j - 1; i >= 0; i--) {
         const earlier = incidents[i]!;
         const done = finished[i];
         if (earlier.data.organization !== later.data.organization || (done !== null && done! <= later.data.date)) continue;
-        const pair = { cause, earlier, later };
-        push(whileOpen, later.id, pair);
-        push(reopenedBy, earlier.id, pair);
+        mark(earlierBits, later.id, earlier);
+        mark(laterBits, earlier.id, later);
+        if (keptBefore < WHILE_OPEN_KEPT && ++keptBefore) before.push({ cause, earlier, later });
+        if (keptAfter[i]! < WHILE_OPEN_KEPT && ++keptAfter[i]!) push(reopenedBy, earlier.id, { cause, earlier, later });
       }
+      for (const pair of before.reverse()) push(whileOpen, later.id, pair);
     });
   }
-  return { whileOpen, reopenedBy };
+  const count = (bits: Map<string, Uint32Array>) => new Map([...bits].map(([id, set]) => [id, set.reduce((n, word) => n + popcount(word), 0)]));
+  return { whileOpen, reopenedBy, whileOpenCount: count(earlierBits), reopenedCount: count(laterBits) };
+}
+
+function popcount(word: number): number {
+  let n = word - ((word >>> 1) & 0x55555555);
+  n = (n & 0x33333333) + ((n >>> 2) & 0x33333333);
+  return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -137,12 +170,25 @@ export function recurrences(postmortem: Postmortem, links: Links): Recurrence[] 
 }
 
 // Words: lunr's own tokenizer, stop-word filter and stemmer, so similarity and search agree
-// on what a word is.
+// on what a word is. Each distinct word goes through the pipeline once.
 const pipeline = new lunr.Pipeline();
 pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+const analyzed = new Map<string, string | null>();
 
 export function terms(text: string): string[] {
-  return pipeline.run(lunr.tokenizer(text)).map(String).filter((term) => term.length > 1 && !/^\d+$/.test(term));
+  const result: string[] = [];
+  for (const token of lunr.tokenizer(text)) {
+    const word = token.toString();
+    let term = analyzed.get(word);
+    if (term === undefined) {
+      const [out] = pipeline.run([token]);
+      const value = out?.toString();
+      term = value !== undefined && value.length > 1 && !/^\d+$/.test(value) ? value : null;
+      analyzed.set(word, term);
+    }
+    if (term !== null) result.push(term);
+  }
+  return result;
 }
 
 /** The text that says what an incident was about: its summary and root cause. */
@@ -156,6 +202,9 @@ function aboutText(p: Postmortem): string {
  * index so that only incidents sharing a word are ever compared. In a large knowledge base the
  * commonest words (in more than 1 in 50 incidents, and more than 100) are left out: they weigh
  * little in the cosine and would make the work grow with the square of the number of incidents.
+ * Past LARGE incidents, each incident is compared through its TOP_TERMS heaviest words only, and
+ * words shared by more than 100 incidents are left out: the strongest matches stay, at a cost
+ * that grows linearly.
  */
 function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<string, readonly Postmortem[]>): Map<string, Similar[]> {
   const n = postmortems.length;
@@ -166,7 +215,8 @@ function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<str
   });
   const df = new Map<string, number>();
   for (const tf of counts) for (const term of tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
-  const maxDf = Math.max(100, Math.ceil(n / 50));
+  const large = n > LARGE;
+  const maxDf = large ? 100 : Math.max(100, Math.ceil(n / 50));
   // term → [incident index, normalized weight] for every incident with the term.
   const postings = new Map<string, [number, number][]>();
   const vectors = counts.map((tf, i) => {
@@ -188,7 +238,8 @@ function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<str
   const result = new Map<string, Similar[]>();
   postmortems.forEach((postmortem, i) => {
     const scores = new Map<number, number>();
-    for (const [term, weight] of vectors[i]!) {
+    const vector = large ? [...vectors[i]!].sort((a, b) => b[1] - a[1]).slice(0, TOP_TERMS) : vectors[i]!;
+    for (const [term, weight] of vector) {
       for (const [j, other] of postings.get(term) ?? []) if (j !== i) scores.set(j, (scores.get(j) ?? 0) + weight * other);
     }
     const explicit = new Set(related.get(postmortem.id) ?? []);
