@@ -147,25 +147,35 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 
 export interface Recurrence {
   cause: string;
-  /** Incidents with the cause that started before this one, oldest first, with how far their remediation had come. */
+  /** The nearest incidents with the cause that started before this one, oldest first, with how far their remediation had come. */
   earlier: { postmortem: Postmortem; remediation: RemediationAt }[];
-  /** Incidents with the cause that started after this one, oldest first. */
+  /** How many incidents with the cause started before this one. */
+  earlierCount: number;
+  /** The nearest incidents with the cause that started after this one, oldest first. */
   later: Postmortem[];
+  /** How many incidents with the cause started after this one. */
+  laterCount: number;
 }
 
-/** For each cause of `postmortem`, the other incidents that share it. */
-export function recurrences(postmortem: Postmortem, links: Links): Recurrence[] {
+/**
+ * For each cause of `postmortem`, the other incidents that share it: how many came before and
+ * after, and the `nearest` of each (all by default). A cause's list is in chronological order,
+ * so this costs the incidents it returns, not all that share the cause.
+ */
+export function recurrences(postmortem: Postmortem, links: Links, nearest = Infinity): Recurrence[] {
   const date = postmortem.data.date;
   return postmortem.data.causes.map((cause) => {
     const all = links.byCause.get(cause) ?? [];
-    const earlier: Recurrence['earlier'] = [];
-    const later: Postmortem[] = [];
-    for (const other of all) {
-      if (other === postmortem) continue;
-      if (chronological(other, postmortem) < 0) earlier.push({ postmortem: other, remediation: remediationAt(other, date) });
-      else later.push(other);
-    }
-    return { cause, earlier, later };
+    const at = all.indexOf(postmortem);
+    const before = all.slice(Math.max(0, at - nearest), at);
+    const after = all.slice(at + 1, at + 1 + Math.min(nearest, all.length));
+    return {
+      cause,
+      earlier: before.map((other) => ({ postmortem: other, remediation: remediationAt(other, date) })),
+      earlierCount: at,
+      later: after,
+      laterCount: all.length - at - 1,
+    };
   });
 }
 

@@ -21,6 +21,9 @@ import type { Postmortem } from '../postmortem.ts';
 import type { Site } from './data.ts';
 import { services } from './services.ts';
 
+/** How many incidents per cause an incident page lists before and after it (see incidents/[id].astro). */
+export const SHOWN_PER_CAUSE = 10;
+
 const hash = (value: unknown) => createHash('sha1').update(typeof value === 'string' ? value : JSON.stringify(value)).digest('base64url');
 
 /** The previous build: its output folder and the fingerprint of each page, by address. */
@@ -70,7 +73,7 @@ export function plan(s: Site, code: string, previous: PreviousBuild | undefined)
       hash([
         salt,
         hash(p),
-        recurrences(p, links).map((r) => [r.cause, r.earlier.map((e) => [card(e.postmortem), e.remediation]), r.later.map(card)]),
+        recurrences(p, links, SHOWN_PER_CAUSE).map((r) => [r.cause, r.earlierCount, r.laterCount, r.earlier.map((e) => [card(e.postmortem), e.remediation]), r.later.map(card)]),
         (links.related.get(p.id) ?? []).map(card),
         (links.similar.get(p.id) ?? []).map((x) => card(x.postmortem)),
         (links.whileOpen.get(p.id) ?? []).map((w) => [w.cause, card(w.earlier)]),
