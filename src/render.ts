@@ -31,25 +31,28 @@ function withoutParagraph(html: string): string {
   return html.trim().replace(/^<p>((?:(?!<\/?p>)[\s\S])*)<\/p>$/, '$1');
 }
 
+/** One line that can only be a paragraph wherever it stands: nothing at its start can open another block. */
+const PLAIN = /^[^\s#>\-+*=_`~<|[\d]/;
+const isPlain = (text: string) => PLAIN.test(text) && !text.includes('\n') && !text.includes(']:');
+
 /**
  * Many short texts at once, as `renderInline` gives each: parsing has a fixed cost per call, so
- * the texts are parsed as one document, one paragraph each. That is only the same as apart
- * when no text can reach into another: none defines a link reference (`]:`), none holds a blank
- * line, and each comes out as exactly the blocks of its own span. Otherwise each is rendered alone.
+ * the plain ones (one line, nothing at the start that could open a list, quote, heading, code
+ * block or definition) are parsed as one document, a paragraph each, which is then the same as
+ * apart. Any other text is rendered alone. A property test compares the two.
  */
 export function renderInlines(texts: readonly string[]): string[] {
-  if (texts.length < 2 || texts.some((text) => text.trim() === '' || /\n[ \t]*\n|\]:/.test(text))) return texts.map(renderInline);
-  const joined = texts.join('\n\n');
-  const blocks = parseMarkdown(joined).children;
-  if (blocks.length !== texts.length) return texts.map(renderInline);
+  const html = texts.map((text) => (isPlain(text) ? undefined : renderInline(text)));
+  const plain = texts.flatMap((text, i) => (html[i] === undefined ? [i] : []));
+  if (plain.length < 2) return texts.map((text, i) => html[i] ?? renderInline(text));
+  const blocks = parseMarkdown(plain.map((i) => texts[i]).join('\n\n')).children;
   let start = 0;
-  const html: string[] = [];
-  for (const [i, text] of texts.entries()) {
-    const end = start + text.length;
-    const block = blocks[i]!;
-    if (block.position?.start.offset === undefined || block.position.start.offset < start || block.position.end.offset! > end) return texts.map(renderInline);
-    html.push(withoutParagraph(renderNodes([block])));
+  plain.forEach((i, k) => {
+    const end = start + texts[i]!.length;
+    const block = blocks.length === plain.length ? blocks[k] : undefined;
+    const inside = block?.type === 'paragraph' && block.position!.start.offset! >= start && block.position!.end.offset! <= end;
+    html[i] = inside ? withoutParagraph(renderNodes([block])) : renderInline(texts[i]!);
     start = end + 2;
-  }
-  return html;
+  });
+  return html as string[];
 }

@@ -19,7 +19,7 @@ describe('renderInlines', () => {
       fc.property(fc.array(text, { maxLength: 6 }), (texts) => {
         expect(renderInlines(texts)).toEqual(texts.map(renderInline));
       }),
-      { numRuns: 2000 },
+      { numRuns: 4000 },
     );
   });
 
