@@ -7,6 +7,7 @@
 import lunr from 'lunr';
 import { finishedOn, remediationAt, type RemediationAt } from './action-items.ts';
 import type { Postmortem } from './postmortem.ts';
+import { indexTerm } from './search-index.ts';
 
 export interface Links {
   /** Postmortems by id. */
@@ -179,24 +180,13 @@ export function recurrences(postmortem: Postmortem, links: Links, nearest = Infi
   });
 }
 
-// Words: lunr's own tokenizer, stop-word filter and stemmer, so similarity and search agree
-// on what a word is. Each distinct word goes through the pipeline once.
-const pipeline = new lunr.Pipeline();
-pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
-const analyzed = new Map<string, string | null>();
-
+// Words: lunr's own tokenizer and the index's terms, so similarity and search agree on what a
+// word is.
 export function terms(text: string): string[] {
   const result: string[] = [];
   for (const token of lunr.tokenizer(text)) {
-    const word = token.toString();
-    let term = analyzed.get(word);
-    if (term === undefined) {
-      const [out] = pipeline.run([token]);
-      const value = out?.toString();
-      term = value !== undefined && value.length > 1 && !/^\d+$/.test(value) ? value : null;
-      analyzed.set(word, term);
-    }
-    if (term !== null) result.push(term);
+    const term = indexTerm(token.toString());
+    if (term !== undefined && term.length > 1 && !/^\d+$/.test(term)) result.push(term);
   }
   return result;
 }

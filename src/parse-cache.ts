@@ -10,12 +10,12 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { deserialize, serialize } from 'node:v8';
 import type { CatalogTexts } from './catalog.ts';
+import { codeDigest } from './code-digest.ts';
 import type { ParseResult, Postmortem } from './postmortem.ts';
 
 /** What `validate` needs of a file: its parse result without the data. */
@@ -32,22 +32,12 @@ const hash = (...parts: string[]) => {
   return h.digest('hex');
 };
 
-const SOURCE_ROOT = fileURLToPath(new URL('../', import.meta.url));
-let codeDigest: Promise<string> | undefined;
+let codeHash: Promise<string> | undefined;
 
 /** Hash of the code that decides a parse result: src/*.ts, schemas/ and the lockfile. */
 function code(): Promise<string> {
-  codeDigest ??= (async () => {
-    const files = [
-      ...(await readdir(path.join(SOURCE_ROOT, 'src'))).filter((f) => f.endsWith('.ts')).map((f) => path.join('src', f)),
-      ...(await readdir(path.join(SOURCE_ROOT, 'schemas'), { recursive: true })).filter((f) => f.endsWith('.ts')).map((f) => path.join('schemas', f)),
-      'package-lock.json',
-      'package.json',
-    ].sort();
-    const texts = await Promise.all(files.map((f) => readFile(path.join(SOURCE_ROOT, f), 'utf8').catch(() => '')));
-    return hash(...files.flatMap((f, i) => [f, texts[i]!]));
-  })();
-  return codeDigest;
+  codeHash ??= codeDigest((f) => /^src\/[^/]+\.ts$/.test(f) || /^schemas\/.*\.ts$/.test(f) || f === 'package.json' || f === 'package-lock.json');
+  return codeHash;
 }
 
 /**

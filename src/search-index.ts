@@ -92,24 +92,26 @@ export function lunrIndex(postmortems: readonly Postmortem[], catalog: Catalog):
   });
 }
 
-/** lunr's indexing pipeline (trimmer, stop-word filter, stemmer) for one word, remembered. */
-function analyzer(): (word: string) => string | undefined {
-  const pipeline = new lunr.Pipeline();
-  pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
-  const seen = new Map<string, string | undefined>();
-  return (word) => {
-    if (seen.has(word)) return seen.get(word);
-    const [token] = pipeline.run([new lunr.Token(word, {})]);
-    const term = token?.toString();
-    seen.set(word, term);
-    return term;
-  };
+// lunr's indexing pipeline (trimmer, stop-word filter, stemmer), as lunr.Builder runs it.
+const pipeline = new lunr.Pipeline();
+pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+const indexed = new Map<string, string | undefined>();
+
+/**
+ * A word as the index stores it: undefined for a stop word. Each distinct word goes through
+ * the pipeline once. Similarity (linking.ts) reads words through it too.
+ */
+export function indexTerm(word: string): string | undefined {
+  if (indexed.has(word)) return indexed.get(word);
+  const [token] = pipeline.run([new lunr.Token(word, {})]);
+  const term = token?.toString();
+  indexed.set(word, term);
+  return term;
 }
 
 /** The search files of the published postmortems, newest first (document n is postmortems[n]). */
 export function buildSearchFiles(postmortems: readonly Postmortem[], catalog: Catalog): SearchFiles {
   const fields = Object.keys(FIELDS) as SearchField[];
-  const analyze = analyzer();
   const count = postmortems.length;
 
   // Term frequencies per document field, and the terms' indexes in order of first use, as lunr.Builder.add.
@@ -127,7 +129,7 @@ export function buildSearchFiles(postmortems: readonly Postmortem[], catalog: Ca
       let length = 0;
       for (const word of texts[field].split(' ')) {
         if (word === '') continue;
-        const term = analyze(word);
+        const term = indexTerm(word);
         if (term === undefined) continue;
         length++;
         let index = termIndex.get(term);

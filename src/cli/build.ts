@@ -8,7 +8,7 @@ import { loadKnowledgeBase } from '../loader.ts';
 import { cacheDirFor } from '../parse-cache.ts';
 import { formatPretty } from '../reporters.ts';
 import { handedPlan, handOver } from '../site/data.ts';
-import { codeDigest, type PreviousBuild } from '../site/incremental.ts';
+import { siteCodeDigest, type PreviousBuild } from '../site/incremental.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
 export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR] [--today DATE]
@@ -67,7 +67,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   // The fingerprints of the pages of the last build into this output folder.
   const record = cacheDir && path.join(cacheDir, 'builds', `${createHash('sha1').update(outDir).digest('hex').slice(0, 16)}.json`);
   const previousBuild: PreviousBuild | undefined = record ? await readFile(record, 'utf8').then((text) => ({ dir: outDir, pages: JSON.parse(text) }), () => undefined) : undefined;
-  handOver(contentDir, kb, date, record ? { code: await codeDigest(), previous: previousBuild } : undefined);
+  handOver(contentDir, kb, date, record ? { code: await siteCodeDigest(), previous: previousBuild } : undefined);
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build: astroBuild } = await import('astro');

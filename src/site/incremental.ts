@@ -13,9 +13,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { codeDigest } from '../code-digest.ts';
 import { recurrences } from '../linking.ts';
 import type { Postmortem } from '../postmortem.ts';
 import type { Site } from './data.ts';
@@ -39,21 +38,9 @@ export interface Plan {
   render: Set<string>;
 }
 
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
 /** Hash of the files that decide how pages look: src/, schemas/, the Astro config, the lockfile. */
-export async function codeDigest(): Promise<string> {
-  const files = [
-    ...(await readdir(path.join(PACKAGE_ROOT, 'src'), { recursive: true })).map((f) => path.join('src', f)),
-    ...(await readdir(path.join(PACKAGE_ROOT, 'schemas'), { recursive: true })).map((f) => path.join('schemas', f)),
-    'astro.config.mjs',
-    'package-lock.json',
-  ]
-    .filter((f) => /\.(ts|astro|css|mjs|json|svg)$/.test(f))
-    .sort();
-  const h = createHash('sha1');
-  for (const file of files) h.update(file).update(await readFile(path.join(PACKAGE_ROOT, file)).catch(() => Buffer.alloc(0)));
-  return h.digest('base64url');
+export function siteCodeDigest(): Promise<string> {
+  return codeDigest((f) => /^(src|schemas)\/.*\.(ts|astro|css|mjs|json|svg)$/.test(f) || f === 'astro.config.mjs' || f === 'package-lock.json');
 }
 
 export function plan(s: Site, code: string, previous: PreviousBuild | undefined): Plan {
