@@ -7,7 +7,7 @@ import { hasErrors } from '../diagnostics.ts';
 import { loadKnowledgeBase } from '../loader.ts';
 import { cacheDirFor } from '../parse-cache.ts';
 import { formatPretty } from '../reporters.ts';
-import { handedPlan, handOver } from '../site/data.ts';
+import { handedPlan, handOver, publishedOf } from '../site/data.ts';
 import { siteCodeDigest, type PreviousBuild } from '../site/incremental.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
@@ -75,7 +75,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   let plan: ReturnType<typeof handedPlan>;
   let kept = 0;
   try {
-    await astroBuild({ root: PACKAGE_ROOT, outDir: partial, logLevel: 'warn' });
+    await inFolder(PACKAGE_ROOT, () => astroBuild({ root: PACKAGE_ROOT, outDir: partial, logLevel: 'warn' }));
     plan = handedPlan();
     if (plan && previousBuild) {
       const unchanged = [...plan.pages.keys()].filter((address) => !plan!.render.has(address));
@@ -96,12 +96,28 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   } finally {
     await rm(partial, { recursive: true, force: true });
   }
-  const published = kb.postmortems.filter((p) => p.data.status === 'published').length;
+  const published = publishedOf(kb).length;
   const warnings = kb.diagnostics.length;
   return {
     status: 0,
     stdout: `Built ${published} incident page${published === 1 ? '' : 's'} into ${path.relative(cwd, outDir) || '.'}/${kept ? `, ${kept} of ${plan!.pages.size} incident, cause and service pages unchanged from the last build` : ''}${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'}; run hindsight validate)` : ''}.\n`,
   };
+}
+
+/**
+ * Runs Astro from the package folder. Astro bundles the pages into `<out>/.prerender` when the
+ * output folder is under the working folder (compared as strings), else into
+ * `<working folder>/.astro/.prerender`, and imports that bundle from there: only under the package
+ * folder does it find the packages the bundle needs, whatever folder the user builds from.
+ */
+async function inFolder<T>(folder: string, run: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  process.chdir(folder);
+  try {
+    return await run();
+  } finally {
+    process.chdir(before);
+  }
 }
 
 /** Pages that show nothing new: linked (or copied) from the previous output into the new one. */

@@ -75,7 +75,8 @@ export async function published(): Promise<{ kb: KnowledgeBase; incidents: Postm
   return { kb, incidents: publishedOf(kb) };
 }
 
-const publishedOf = (kb: KnowledgeBase) => kb.postmortems.filter((p) => p.data.status === 'published');
+/** The postmortems the site shows, newest first. */
+export const publishedOf = (kb: KnowledgeBase) => kb.postmortems.filter((p) => p.data.status === 'published');
 
 const built = new WeakMap<KnowledgeBase, Site>();
 

@@ -18,11 +18,14 @@ declare module 'vitest' {
   }
 }
 
-/** Runs `hindsight build` in a child process, with `--today BUILD_DATE` unless `today` is null. */
-export async function buildSite(content: string, out: string, { env = {}, today = BUILD_DATE }: { env?: NodeJS.ProcessEnv; today?: string | null } = {}): Promise<string> {
+/**
+ * Runs `hindsight build` in a child process, with `--today BUILD_DATE` unless `today` is null,
+ * from the package folder unless `cwd` says another.
+ */
+export async function buildSite(content: string, out: string, { env = {}, today = BUILD_DATE, cwd = ROOT }: { env?: NodeJS.ProcessEnv; today?: string | null; cwd?: string } = {}): Promise<string> {
   const args = [path.join(ROOT, 'bin/hindsight.js'), 'build', '--content', content, '--out', out, ...(today ? ['--today', today] : [])];
   const { stdout } = await promisify(execFile)(process.execPath, args, {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },
   });
   return stdout;
@@ -34,7 +37,8 @@ export default async function setup(project: TestProject) {
   const hostile = path.join(dir, 'hostile');
   // One after the other: two Astro builds at once would fight over the two cores.
   await buildSite(path.join(ROOT, 'content'), shipped);
-  await buildSite(path.join(ROOT, 'test/fixtures/hostile'), hostile);
+  // From a folder of the user's, with no node_modules, as a globally installed CLI runs.
+  await buildSite(path.join(ROOT, 'test/fixtures/hostile'), hostile, { cwd: dir });
   project.provide('sites', { shipped, hostile, buildDate: BUILD_DATE });
   return () => rm(dir, { recursive: true, force: true });
 }
