@@ -5,14 +5,16 @@
  * files are parsed on every core.
  */
 import { isUtf8 } from 'node:buffer';
+import { statSync, type Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseCatalog, type CatalogTexts } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { assembleKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
-import { ParseCache } from './parse-cache.ts';
+import { digestOf, ParseCache } from './parse-cache.ts';
 import { parseInWorkers, WORKER_THRESHOLD, type ParseInput } from './parse-pool.ts';
-import { parsePostmortem, type ParseResult } from './postmortem.ts';
+// The parser (micromark, YAML, zod's checks) is loaded only when a file must be parsed here.
+import type { ParseResult } from './postmortem.ts';
 
 /** The content folder is missing or is not a folder: nothing can be checked (exit status 2). */
 export class ContentFolderError extends Error {}
@@ -46,35 +48,50 @@ export async function checkKnowledgeBase(contentDir: string, options: LoadOption
 
 async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true }: LoadOptions, data: boolean): Promise<KnowledgeBase> {
   const { root, catalog, texts, diagnostics, relative } = await loadCatalog(contentDir, { cwd });
-  const files = await listPostmortems(root);
-  const inputs: ParseInput[] = [];
-  for (let i = 0; i < files.length; i += READ_CONCURRENCY) {
-    const batch = files.slice(i, i + READ_CONCURRENCY);
-    const contents = await Promise.all(batch.map((file) => readText(file, relative(file), diagnostics)));
+  const files = (await listPostmortems(root)).map((file) => ({ path: file, shown: relative(file) }));
+  const cache = cacheDir === undefined ? undefined : await ParseCache.open(cacheDir, root, texts, data);
+  const results: (ParseResult | undefined)[] = new Array(files.length);
+
+  // Files that look as the cache saw them are not read; the others are, a batch at a time.
+  const unread: { index: number; stats?: Stats }[] = [];
+  files.forEach(({ path: file, shown }, index) => {
+    const stats = cache && statSync(file, { throwIfNoEntry: false });
+    const digest = stats && cache!.unchanged(shown, stats);
+    results[index] = digest === undefined ? undefined : cache!.get(cache!.key(shown, digest), { data, html });
+    if (!results[index]) unread.push({ index, stats });
+  });
+  const misses: { index: number; key?: string; input: ParseInput }[] = [];
+  for (let i = 0; i < unread.length; i += READ_CONCURRENCY) {
+    const batch = unread.slice(i, i + READ_CONCURRENCY);
+    const contents = await Promise.all(batch.map(({ index }) => readText(files[index]!.path, files[index]!.shown, diagnostics)));
     contents.forEach((text, j) => {
-      if (text !== undefined) inputs.push({ file: relative(batch[j]!), text });
+      if (text === undefined) return;
+      const { index, stats } = batch[j]!;
+      const { shown } = files[index]!;
+      let key: string | undefined;
+      if (cache) {
+        const digest = digestOf(text);
+        if (stats?.isFile()) cache.saw(shown, stats, digest);
+        key = cache.key(shown, digest);
+        results[index] = cache.get(key, { data, html });
+      }
+      if (!results[index]) misses.push({ index, key, input: { file: shown, text } });
     });
   }
 
-  const cache = cacheDir === undefined ? undefined : await ParseCache.open(cacheDir, root, texts, data);
-  const results: (ParseResult | undefined)[] = [];
-  const misses: { index: number; key?: string; input: ParseInput }[] = [];
-  inputs.forEach((input, index) => {
-    const key = cache?.key(input.file, input.text);
-    const hit = key === undefined ? undefined : cache!.get(key, { data, html });
-    results.push(hit);
-    if (!hit) misses.push({ index, key, input });
-  });
   const parsed =
     workers && misses.length >= WORKER_THRESHOLD
       ? await parseInWorkers(misses.map((m) => m.input), { catalog: texts, html })
-      : misses.map(({ input }) => parsePostmortem(input.text, input.file, catalog, { html }));
+      : misses.length > 0
+        ? await import('./postmortem.ts').then(({ parsePostmortem }) => misses.map(({ input }) => parsePostmortem(input.text, input.file, catalog, { html })))
+        : [];
   misses.forEach(({ index, key }, i) => {
     results[index] = parsed[i]!;
     if (key !== undefined) cache!.set(key, parsed[i]!, html);
   });
   await cache?.save();
-  return assembleKnowledgeBase(catalog, results as ParseResult[], diagnostics);
+  // Files that could not be read have no result, only their diagnostic.
+  return assembleKnowledgeBase(catalog, results.filter((r) => r !== undefined), diagnostics);
 }
 
 /** The settings, causes and services of a content folder, without its postmortems. */

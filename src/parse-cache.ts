@@ -1,15 +1,21 @@
 /**
  * Parse results cached by content hash, so files that have not changed are not parsed again.
  *
- * A key is the hash of Hindsight's own parsing code and locked dependencies, the catalogue
- * (causes, services and settings decide what is valid), the file's path and its text: any
- * change to one of them is a miss. Each content folder has its own cache, in two packs written
- * with v8.serialize: the outcome of every file (id, `related`, diagnostics: all that `validate`
- * needs, and small) and the parsed data the site needs, read only by builds. A pack holds the
- * files of the last run only, so it never grows beyond the content folder.
+ * Each content folder has its own cache, in two packs written with v8.serialize: the outcome of
+ * every file (id, `related`, diagnostics: all that `validate` needs, and small) and the parsed
+ * data the site needs, read only by builds. A result is keyed by the file's path and the hash of
+ * its text; a pack also records the hash of what decides every result, Hindsight's own parsing
+ * code and locked dependencies and the catalogue (causes, services and settings decide what is
+ * valid), and is dropped whole when that changed. A pack holds the files of the last run only, so
+ * it never grows beyond the content folder.
+ *
+ * A third pack remembers what each file looked like on disk (size, times, inode) and the hash
+ * of its text, so an unchanged file is not even read, as git does for its index. A file whose
+ * times fall within two seconds of the run that recorded them is read again all the same: an
+ * edit in the same tick of a coarse file-system clock could otherwise go unseen.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, type Stats } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,6 +37,24 @@ const hash = (...parts: string[]) => {
   for (const part of parts) h.update(part).update('\u0000');
   return h.digest('hex');
 };
+
+/** The hash of a file's text, which keys its results. */
+export const digestOf = (text: string) => hash(text);
+
+/** What a run saw of a file on disk, and the hash of the text it read. */
+type Seen = [size: number, mtimeMs: number, ctimeMs: number, ino: number, digest: string];
+interface FilesPack {
+  /** When the run that recorded them started (ms since the epoch). */
+  stamp: number;
+  files: Map<string, Seen>;
+}
+/** Results by key, for the salt they were computed with (the hash of the code and the catalogue). */
+interface ResultsPack<T> {
+  salt: string;
+  entries: Map<string, T>;
+}
+/** Times closer than this to the recording run are not trusted (FAT's clock ticks every 2 s). */
+const RACY_MS = 2000;
 
 let codeHash: Promise<string> | undefined;
 
@@ -58,6 +82,8 @@ export class ParseCache {
   private nextOutcomes = new Map<string, Outcome>();
   private nextStored = new Map<string, Stored>();
   private changed = false;
+  private seen: FilesPack = { stamp: 0, files: new Map() };
+  private readonly nextSeen: FilesPack = { stamp: Date.now(), files: new Map() };
 
   private readonly folder: string;
   private readonly salt: string;
@@ -74,13 +100,32 @@ export class ParseCache {
     const folder = path.join(dir, hash(path.resolve(contentRoot)).slice(0, 16));
     const salt = hash(await code(), JSON.stringify(catalog));
     const cache = new ParseCache(folder, salt, withData);
-    cache.outcomes = await readPack<Outcome>(path.join(folder, 'outcomes.bin'));
-    if (withData) cache.stored = await readPack<Stored>(path.join(folder, 'data.bin'));
+    const results = <T>(value: unknown): value is ResultsPack<T> => (value as ResultsPack<T> | undefined)?.salt === salt && (value as ResultsPack<T>).entries instanceof Map;
+    cache.outcomes = (await readPack(path.join(folder, 'outcomes.bin'), results<Outcome>))?.entries ?? new Map();
+    if (withData) cache.stored = (await readPack(path.join(folder, 'data.bin'), results<Stored>))?.entries ?? new Map();
+    cache.seen = (await readPack(path.join(folder, 'files.bin'), isFilesPack)) ?? cache.seen;
     return cache;
   }
 
-  key(file: string, text: string): string {
-    return hash(this.salt, file, text);
+  /** The key of a file's results, from its path and the hash of its text. */
+  key(file: string, digest: string): string {
+    return `${file}\u0000${digest}`;
+  }
+
+  /**
+   * The hash of the file's text when it looks exactly as the last run saw it (and is remembered
+   * as it was then); undefined when it must be read.
+   */
+  unchanged(file: string, stats: Stats): string | undefined {
+    const seen = this.seen.files.get(file);
+    if (!seen || !sameAs(seen, stats) || Math.max(stats.mtimeMs, stats.ctimeMs) > this.seen.stamp - RACY_MS) return undefined;
+    this.nextSeen.files.set(file, seen);
+    return seen[4];
+  }
+
+  /** Remembers a file as it was on disk before it was read, with the hash of the text read. */
+  saw(file: string, stats: Stats, digest: string): void {
+    this.nextSeen.files.set(file, [stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, digest]);
   }
 
   /** The cached result of a file, or undefined when it must be parsed (again). */
@@ -111,26 +156,37 @@ export class ParseCache {
 
   /** Writes the packs when anything changed, each replaced in one rename. */
   async save(): Promise<void> {
+    const seenChanged = this.nextSeen.files.size !== this.seen.files.size || [...this.nextSeen.files].some(([file, seen]) => this.seen.files.get(file) !== seen);
+    if (seenChanged) {
+      await mkdir(this.folder, { recursive: true });
+      await writePack(path.join(this.folder, 'files.bin'), this.nextSeen);
+    }
     if (!this.changed && this.nextOutcomes.size === this.outcomes.size && (!this.withData || this.nextStored.size === this.stored.size)) return;
     await mkdir(this.folder, { recursive: true });
-    await writePack(path.join(this.folder, 'outcomes.bin'), this.nextOutcomes);
-    // A run that did not read the data pack leaves it as it is: its entries are still valid.
-    if (this.withData) await writePack(path.join(this.folder, 'data.bin'), this.nextStored);
+    await writePack(path.join(this.folder, 'outcomes.bin'), { salt: this.salt, entries: this.nextOutcomes });
+    // A run that did not read the data pack leaves it as it is: its entries are still valid (or,
+    // when the salt changed, dropped by the next build that reads it).
+    if (this.withData) await writePack(path.join(this.folder, 'data.bin'), { salt: this.salt, entries: this.nextStored });
   }
 }
 
-async function readPack<T>(file: string): Promise<Map<string, T>> {
+const sameAs = ([size, mtimeMs, ctimeMs, ino]: Seen, stats: Stats) => size === stats.size && mtimeMs === stats.mtimeMs && ctimeMs === stats.ctimeMs && ino === stats.ino;
+
+const isFilesPack = (value: unknown): value is FilesPack => typeof (value as FilesPack | undefined)?.stamp === 'number' && (value as FilesPack).files instanceof Map;
+
+/** A pack as written; undefined when missing, unreadable or not of the expected shape. */
+async function readPack<T>(file: string, valid: (value: unknown) => value is T): Promise<T | undefined> {
   try {
     const value = deserialize(await readFile(file)) as unknown;
-    return value instanceof Map ? (value as Map<string, T>) : new Map();
+    if (valid(value)) return value;
   } catch {
     // Missing, or written by another version of Node: start over.
-    return new Map();
   }
+  return undefined;
 }
 
-async function writePack(file: string, entries: Map<string, unknown>): Promise<void> {
+async function writePack(file: string, value: unknown): Promise<void> {
   const partial = `${file}.${process.pid}.partial`;
-  await writeFile(partial, serialize(entries));
+  await writeFile(partial, serialize(value));
   await rename(partial, file);
 }

@@ -2,7 +2,7 @@
  * The parse cache and the worker pool must never change a result: a warm load equals a cold
  * one, an edited file or catalogue is parsed again, and workers give what one thread gives.
  */
-import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,23 @@ describe('the parse cache', () => {
     expect(after.diagnostics.map((d) => `${path.basename(d.file)} ${d.rule}`)).toEqual([`${path.basename(first!)} placeholder`]);
     await writeFile(first!, before);
     expect((await checkKnowledgeBase('kb', { cwd: dir, cacheDir })).diagnostics).toEqual([]);
+  });
+
+  it('reads a file again when only its times were put back after an edit of the same size', async () => {
+    const [first] = await listPostmortems(path.join(dir, 'kb'));
+    const before = await readFile(first!, 'utf8');
+    // Old enough that the cache trusts what it saw of the file, without reading it.
+    const old = new Date('2020-01-01T00:00:00Z');
+    await utimes(first!, old, old);
+    expect((await checkKnowledgeBase('kb', { cwd: dir, cacheDir })).diagnostics).toEqual([]);
+    expect((await checkKnowledgeBase('kb', { cwd: dir, cacheDir })).diagnostics).toEqual([]);
+    // Same length, same modification time: only the change time (which no one can set) tells.
+    const edited = before.replace(/^title: .{5}/m, 'title: TODO ');
+    expect(edited.length).toBe(before.length);
+    await writeFile(first!, edited);
+    await utimes(first!, old, old);
+    expect((await checkKnowledgeBase('kb', { cwd: dir, cacheDir })).diagnostics.map((d) => d.rule)).toEqual(['placeholder']);
+    await writeFile(first!, before);
   });
 
   it('parses again when the catalogue changes what is valid', async () => {
