@@ -104,33 +104,39 @@ function recurrencesWhileOpen(ordered: readonly Postmortem[], byCause: ReadonlyM
   const words = (ordered.length + 31) >>> 5;
   const whileOpen = new Map<string, WhileOpen[]>();
   const reopenedBy = new Map<string, WhileOpen[]>();
-  const earlierBits = new Map<string, Uint32Array>();
-  const laterBits = new Map<string, Uint32Array>();
-  const mark = (bits: Map<string, Uint32Array>, id: string, other: Postmortem) => {
-    let set = bits.get(id);
-    if (!set) bits.set(id, (set = new Uint32Array(words)));
-    const i = position.get(other)!;
-    set[i >>> 5]! |= 1 << (i & 31);
+  // By position in `ordered`: the incidents each one recurred while open after, and before.
+  const earlierBits: (Uint32Array | undefined)[] = new Array(ordered.length);
+  const laterBits: (Uint32Array | undefined)[] = new Array(ordered.length);
+  const mark = (bits: (Uint32Array | undefined)[], at: number, other: number) => {
+    (bits[at] ??= new Uint32Array(words))[other >>> 5]! |= 1 << (other & 31);
   };
   for (const [cause, incidents] of byCause) {
+    // The inner loop runs once per pair: read everything it compares into arrays first.
     const finished = incidents.map(finishedOn);
+    const organization = incidents.map((p) => p.data.organization);
+    const at = incidents.map((p) => position.get(p)!);
     const keptAfter = new Array<number>(incidents.length).fill(0);
     incidents.forEach((later, j) => {
       let keptBefore = 0;
       const before: WhileOpen[] = [];
+      const [date, org] = [later.data.date, organization[j]];
       for (let i = j - 1; i >= 0; i--) {
-        const earlier = incidents[i]!;
         const done = finished[i];
-        if (earlier.data.organization !== later.data.organization || (done !== null && done! <= later.data.date)) continue;
-        mark(earlierBits, later.id, earlier);
-        mark(laterBits, earlier.id, later);
+        if (organization[i] !== org || (done !== null && done! <= date)) continue;
+        mark(earlierBits, at[j]!, at[i]!);
+        mark(laterBits, at[i]!, at[j]!);
+        const earlier = incidents[i]!;
         if (keptBefore < WHILE_OPEN_KEPT && ++keptBefore) before.push({ cause, earlier, later });
         if (keptAfter[i]! < WHILE_OPEN_KEPT && ++keptAfter[i]!) push(reopenedBy, earlier.id, { cause, earlier, later });
       }
       for (const pair of before.reverse()) push(whileOpen, later.id, pair);
     });
   }
-  const count = (bits: Map<string, Uint32Array>) => new Map([...bits].map(([id, set]) => [id, set.reduce((n, word) => n + popcount(word), 0)]));
+  const count = (bits: (Uint32Array | undefined)[]) => {
+    const counts = new Map<string, number>();
+    bits.forEach((set, i) => set && counts.set(ordered[i]!.id, set.reduce((n, word) => n + popcount(word), 0)));
+    return counts;
+  };
   return { whileOpen, reopenedBy, whileOpenCount: count(earlierBits), reopenedCount: count(laterBits) };
 }
 

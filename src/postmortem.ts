@@ -132,7 +132,8 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog, {
       const inline = renderInlines([...timeline, ...remediation].map((entry) => entry.text));
       [...timeline, ...remediation].forEach((entry, i) => (entry.html = inline[i]));
     }
-    result.postmortem = { id, file, data, sections: sections.map(({ nodes: _, ...section }) => section), timeline, remediation, durations: durations(timeline) };
+    const kept = sections.map(({ nodes: _, markdown, html, ...section }): Section => (html === undefined ? { ...section, markdown } : { ...section, html }));
+    result.postmortem = { id, file, data, sections: kept, timeline, remediation, durations: durations(timeline) };
   }
   return result;
 }

@@ -21,6 +21,12 @@ import type { Catalog } from './catalog.ts';
 import { day } from './format.ts';
 import type { Postmortem } from './postmortem.ts';
 import { FIELDS, indexable, type SearchField, type Shard } from './search-query.ts';
+import type { Section } from './sections.ts';
+
+/** What the index reads of a postmortem (small enough to hand to a worker thread). */
+export type Searchable = Pick<Postmortem, 'id' | 'data'> & { sections: readonly Pick<Section, 'title' | 'text'>[] };
+/** What the index reads of the catalogue: cause titles and service names. */
+export type SearchCatalog = Pick<Catalog, 'causes' | 'services'>;
 
 /** What a search result shows, and the text its snippet is cut from. */
 export interface SearchDocument {
@@ -70,7 +76,7 @@ const K1 = 1.2;
 const B = 0.75;
 
 /** The text of each field of a postmortem, as the index reads it. */
-export function fieldTexts(p: Postmortem, catalog: Catalog): Record<SearchField, string> {
+export function fieldTexts(p: Searchable, catalog: SearchCatalog): Record<SearchField, string> {
   const causes = p.data.causes.map((id) => `${id} ${catalog.causes?.get(id)?.title ?? ''}`);
   const services = p.data.blast_radius.services.map((id) => `${id} ${catalog.services?.get(id)?.name ?? ''}`);
   return {
@@ -84,7 +90,7 @@ export function fieldTexts(p: Postmortem, catalog: Catalog): Record<SearchField,
 }
 
 /** A monolithic lunr index over the same fields: what the shards must rank exactly like. */
-export function lunrIndex(postmortems: readonly Postmortem[], catalog: Catalog): lunr.Index {
+export function lunrIndex(postmortems: readonly Searchable[], catalog: SearchCatalog): lunr.Index {
   return lunr(function () {
     this.ref('ref');
     for (const [field, boost] of Object.entries(FIELDS)) this.field(field, { boost });
@@ -95,37 +101,43 @@ export function lunrIndex(postmortems: readonly Postmortem[], catalog: Catalog):
 // lunr's indexing pipeline (trimmer, stop-word filter, stemmer), as lunr.Builder runs it.
 const pipeline = new lunr.Pipeline();
 pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
-const indexed = new Map<string, string | undefined>();
+/** Word → term, or null for a stop word. */
+const indexed = new Map<string, string | null>();
 
 /**
  * A word as the index stores it: undefined for a stop word. Each distinct word goes through
  * the pipeline once. Similarity (linking.ts) reads words through it too.
  */
 export function indexTerm(word: string): string | undefined {
-  if (indexed.has(word)) return indexed.get(word);
-  const [token] = pipeline.run([new lunr.Token(word, {})]);
-  const term = token?.toString();
-  indexed.set(word, term);
-  return term;
+  let term = indexed.get(word);
+  if (term === undefined) {
+    const [token] = pipeline.run([new lunr.Token(word, {})]);
+    term = token?.toString() ?? null;
+    indexed.set(word, term);
+  }
+  return term ?? undefined;
 }
 
 /** The search files of the published postmortems, newest first (document n is postmortems[n]). */
-export function buildSearchFiles(postmortems: readonly Postmortem[], catalog: Catalog): SearchFiles {
+export function buildSearchFiles(postmortems: readonly Searchable[], catalog: SearchCatalog): SearchFiles {
   const fields = Object.keys(FIELDS) as SearchField[];
   const count = postmortems.length;
 
-  // Term frequencies per document field, and the terms' indexes in order of first use, as lunr.Builder.add.
+  // Term frequencies per document field, and the terms' indexes in order of first use, as
+  // lunr.Builder.add. Flat lists (term index, frequency, term index, frequency…), not maps: at
+  // ten thousand documents there are millions of them.
   const termIndex = new Map<string, number>();
-  const frequencies: Map<number, number>[][] = [];
+  const frequencies: number[][][] = [];
   const lengths: number[][] = [];
   const totals = new Array<number>(fields.length).fill(0);
   const documentsWithTerm: number[] = [];
+  const tf = new Map<number, number>();
   for (const p of postmortems) {
     const texts = fieldTexts(p, catalog);
-    const perField: Map<number, number>[] = [];
+    const perField: number[][] = [];
     const lengthPerField: number[] = [];
     fields.forEach((field, f) => {
-      const tf = new Map<number, number>();
+      tf.clear();
       let length = 0;
       for (const word of texts[field].split(' ')) {
         if (word === '') continue;
@@ -142,7 +154,9 @@ export function buildSearchFiles(postmortems: readonly Postmortem[], catalog: Ca
         if (before === undefined) documentsWithTerm[index]!++;
         tf.set(index, (before ?? 0) + 1);
       }
-      perField.push(tf);
+      const flat: number[] = [];
+      for (const [index, count] of tf) flat.push(index, count);
+      perField.push(flat);
       lengthPerField.push(length);
       totals[f]! += length;
     });
@@ -153,19 +167,25 @@ export function buildSearchFiles(postmortems: readonly Postmortem[], catalog: Ca
   // Vector components, as lunr.Builder.createFieldVectors computes and rounds them.
   const average = totals.map((total) => total / count);
   const idf = documentsWithTerm.map((df) => Math.log(1 + Math.abs((count - df + 0.5) / (df + 0.5))));
-  const postings: number[][][] = Array.from({ length: termIndex.size }, () => fields.map(() => []));
-  const previous: number[][] = Array.from({ length: termIndex.size }, () => fields.map(() => 0));
+  // One shared empty list stands for every (term, field) that has no posting yet; never pushed to.
+  const empty: number[] = [];
+  const postings: number[][][] = Array.from({ length: termIndex.size }, () => fields.map(() => empty));
+  const previous = new Int32Array(termIndex.size * fields.length);
   frequencies.forEach((perField, n) => {
     fields.forEach((field, f) => {
       const boost = FIELDS[field];
-      for (const [index, tf] of perField[f]!) {
+      const flat = perField[f]!;
+      for (let k = 0; k < flat.length; k += 2) {
+        const [index, tf] = [flat[k]!, flat[k + 1]!];
         let score = (idf[index]! * ((K1 + 1) * tf)) / (K1 * (1 - B + B * (lengths[n]![f]! / average[f]!)) + tf);
         score *= boost;
-        const list = postings[index]![f]!;
-        list.push(n - previous[index]![f]!, Math.round(score * 1000));
-        previous[index]![f] = n;
+        let list = postings[index]![f]!;
+        if (list === empty) postings[index]![f] = list = [];
+        list.push(n - previous[index * fields.length + f]!, Math.round(score * 1000));
+        previous[index * fields.length + f] = n;
       }
     });
+    perField.length = 0; // read once: let the collector have it
   });
 
   const terms = [...termIndex].map(([term, index]): ShardTerm => [term, index, postings[index]!]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -217,7 +237,7 @@ function shard(terms: readonly ShardTerm[]): { prefixes: string[]; shards: Shard
   return { prefixes, shards };
 }
 
-function facets(postmortems: readonly Postmortem[]): Facets {
+function facets(postmortems: readonly Searchable[]): Facets {
   const values: Facets['values'] = { severity: [], trigger: [], year: [], cause: [], service: [] };
   const indexes = new Map<string, number>();
   const indexOf = (kind: keyof Facets['values'], value: string) => {

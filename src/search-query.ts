@@ -16,9 +16,7 @@ export function words(text: string): { word: string; start: number; end: number 
 
 /** Text as the index sees it: words separated by single spaces. */
 export function indexable(text: string): string {
-  return words(text)
-    .map((w) => w.word)
-    .join(' ');
+  return (text.match(WORD) ?? []).map((word) => word.toLowerCase()).join(' ');
 }
 
 export function stem(word: string): string {

@@ -10,23 +10,28 @@ import { quote, type Diagnostics, type Position } from './diagnostics.ts';
 export const REQUIRED_SECTIONS = ['Timeline', 'Root cause', 'Blast radius', 'Remediation'] as const;
 export type RequiredSection = (typeof REQUIRED_SECTIONS)[number];
 
-export interface Section {
+interface SectionBase {
   /** The heading as written. */
   title: string;
   /** Lowercased, whitespace-collapsed title: what headings are matched on. */
   key: string;
   /** Position of the `##` heading. */
   at: Position;
-  /** The section's Markdown source, heading excluded, with positions' offsets into the body. */
-  markdown: string;
   /** Plain text of the section, for search and similarity. */
   text: string;
-  /** The section as sanitized HTML, when the parse was asked for it (the site always is). */
-  html?: string;
 }
 
-/** A section while parsing: with its Markdown nodes, which are not kept in the data. */
-export interface ParsedSection extends Section {
+/**
+ * A section as the data keeps it: its Markdown source (heading excluded), or, when the parse
+ * was asked for HTML (the site always is), the sanitized HTML only: a site of ten thousand
+ * postmortems would otherwise hold every section twice.
+ */
+export type Section = SectionBase & ({ markdown: string; html?: undefined } | { html: string; markdown?: undefined });
+
+/** A section while parsing: with its source and its Markdown nodes, which are not kept in the data. */
+export interface ParsedSection extends SectionBase {
+  markdown: string;
+  html?: string;
   nodes: RootContent[];
 }
 

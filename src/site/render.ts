@@ -3,8 +3,9 @@
  * ../render.ts); a knowledge base loaded without it is rendered here instead.
  */
 import { renderInline, renderMarkdown } from '../render.ts';
+import type { Section } from '../sections.ts';
 
-export const sectionHtml = (section: { markdown: string; html?: string }) => section.html ?? renderMarkdown(section.markdown);
+export const sectionHtml = (section: Section) => (section.html !== undefined ? section.html : renderMarkdown(section.markdown));
 
 /** A timeline entry or remediation item. */
 export const inlineHtml = (entry: { text: string; html?: string }) => entry.html ?? renderInline(entry.text);
