@@ -204,6 +204,16 @@ function aboutText(p: Postmortem): string {
 }
 
 /**
+ * The terms of what an incident was about, each with its count (terms space-separated).
+ * Counted where the postmortem is parsed for the site and cached with its data.
+ */
+export function aboutTerms(p: Postmortem): [terms: string, counts: number[]] {
+  const tf = new Map<string, number>();
+  for (const term of terms(aboutText(p))) tf.set(term, (tf.get(term) ?? 0) + 1);
+  return [[...tf.keys()].join(' '), [...tf.values()]];
+}
+
+/**
  * TF-IDF vectors (log-scaled term frequency) compared by cosine, computed through an inverted
  * index so that only incidents sharing a word are ever compared. In a large knowledge base the
  * commonest words (in more than 1 in 50 incidents, and more than 100) are left out: they weigh
@@ -215,9 +225,8 @@ function aboutText(p: Postmortem): string {
 function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<string, readonly Postmortem[]>): Map<string, Similar[]> {
   const n = postmortems.length;
   const counts = postmortems.map((p) => {
-    const tf = new Map<string, number>();
-    for (const term of terms(aboutText(p))) tf.set(term, (tf.get(term) ?? 0) + 1);
-    return tf;
+    const [list, numbers] = p.terms?.about ?? aboutTerms(p);
+    return new Map(numbers.length ? list.split(' ').map((term, k) => [term, numbers[k]!]) : []);
   });
   const df = new Map<string, number>();
   for (const tf of counts) for (const term of tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);

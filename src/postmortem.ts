@@ -11,9 +11,11 @@ import { idOf, slug } from './ids.ts';
 import { Diagnostics, hasErrors, quote, type Diagnostic, type Position } from './diagnostics.ts';
 import { checkFields, expectation, fieldName } from './fields.ts';
 import { splitFrontMatter } from './frontmatter.ts';
+import { aboutTerms } from './linking.ts';
 import { parseMarkdown } from './markdown.ts';
 import { parseRemediation, type RemediationItem } from './remediation.ts';
 import { renderInlines, renderNodes } from './render.ts';
+import { documentTerms, type DocumentTerms } from './search-index.ts';
 import { checkBodyPlaceholders, checkLinks, checkRawHtml, hasContent, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
 import { durations, parseTimeline, type Durations, type TimelineEntry } from './timeline.ts';
 import { parseYaml, type YamlResult } from './yaml.ts';
@@ -27,6 +29,8 @@ export interface Postmortem {
   timeline: TimelineEntry[];
   remediation: RemediationItem[];
   durations: Durations;
+  /** The terms the search index and similarity count, when parsed for the site (see search-index.ts and linking.ts). */
+  terms?: { search: DocumentTerms; about: [terms: string, counts: number[]] };
 }
 
 export interface ParseResult {
@@ -40,7 +44,10 @@ export interface ParseResult {
 }
 
 export interface ParseOptions {
-  /** Also render sections, timeline entries and remediation items to HTML (for the site). */
+  /**
+   * Also prepare what the site needs: sections, timeline entries and remediation items as
+   * HTML, and the terms its search index and similarity count.
+   */
   html?: boolean;
 }
 
@@ -133,7 +140,9 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog, {
       [...timeline, ...remediation].forEach((entry, i) => (entry.html = inline[i]));
     }
     const kept = sections.map(({ nodes: _, markdown, html, ...section }): Section => (html === undefined ? { ...section, markdown } : { ...section, html }));
-    result.postmortem = { id, file, data, sections: kept, timeline, remediation, durations: durations(timeline) };
+    const postmortem: Postmortem = { id, file, data, sections: kept, timeline, remediation, durations: durations(timeline) };
+    if (html) postmortem.terms = { search: documentTerms(postmortem, catalog), about: aboutTerms(postmortem) };
+    result.postmortem = postmortem;
   }
   return result;
 }

@@ -23,8 +23,15 @@ import type { Postmortem } from './postmortem.ts';
 import { FIELDS, indexable, type SearchField, type Shard } from './search-query.ts';
 import type { Section } from './sections.ts';
 
-/** What the index reads of a postmortem (small enough to hand to a worker thread). */
-export type Searchable = Pick<Postmortem, 'id' | 'data'> & { sections: readonly Pick<Section, 'title' | 'text'>[] };
+/** What the index reads of a postmortem: its terms when they were counted as it was parsed, else its text. */
+export type Searchable = Pick<Postmortem, 'id' | 'data' | 'terms'> & { sections: readonly Pick<Section, 'title' | 'text'>[] };
+
+/**
+ * One field of a document as the index counts it: how many terms it holds, and its distinct
+ * terms (space-separated, in order of first use, as lunr.Builder meets them) with their counts.
+ */
+export type FieldTerms = [length: number, terms: string, counts: number[]];
+export type DocumentTerms = Record<SearchField, FieldTerms>;
 /** What the index reads of the catalogue: cause titles and service names. */
 export type SearchCatalog = Pick<Catalog, 'causes' | 'services'>;
 
@@ -89,6 +96,27 @@ export function fieldTexts(p: Searchable, catalog: SearchCatalog): Record<Search
   };
 }
 
+/**
+ * The terms of each field of a postmortem. Counted where the postmortem is parsed for the site
+ * (on a worker thread) and cached with its data, so a build only adds them up.
+ */
+export function documentTerms(p: Searchable, catalog: SearchCatalog): DocumentTerms {
+  const texts = fieldTexts(p, catalog);
+  return Object.fromEntries(Object.keys(FIELDS).map((field) => [field, fieldTerms(texts[field as SearchField])])) as DocumentTerms;
+}
+
+function fieldTerms(text: string): FieldTerms {
+  const counts = new Map<string, number>();
+  let length = 0;
+  for (const word of text.split(' ')) {
+    const term = word === '' ? undefined : indexTerm(word);
+    if (term === undefined) continue;
+    length++;
+    counts.set(term, (counts.get(term) ?? 0) + 1);
+  }
+  return [length, [...counts.keys()].join(' '), [...counts.values()]];
+}
+
 /** A monolithic lunr index over the same fields: what the shards must rank exactly like. */
 export function lunrIndex(postmortems: readonly Searchable[], catalog: SearchCatalog): lunr.Index {
   return lunr(function () {
@@ -131,31 +159,25 @@ export function buildSearchFiles(postmortems: readonly Searchable[], catalog: Se
   const lengths: number[][] = [];
   const totals = new Array<number>(fields.length).fill(0);
   const documentsWithTerm: number[] = [];
-  const tf = new Map<number, number>();
   for (const p of postmortems) {
-    const texts = fieldTexts(p, catalog);
+    const terms = p.terms?.search ?? documentTerms(p, catalog);
     const perField: number[][] = [];
     const lengthPerField: number[] = [];
     fields.forEach((field, f) => {
-      tf.clear();
-      let length = 0;
-      for (const word of texts[field].split(' ')) {
-        if (word === '') continue;
-        const term = indexTerm(word);
-        if (term === undefined) continue;
-        length++;
-        let index = termIndex.get(term);
-        if (index === undefined) {
-          index = termIndex.size;
-          termIndex.set(term, index);
-          documentsWithTerm.push(0);
-        }
-        const before = tf.get(index);
-        if (before === undefined) documentsWithTerm[index]!++;
-        tf.set(index, (before ?? 0) + 1);
-      }
+      const [length, list, counts] = terms[field];
       const flat: number[] = [];
-      for (const [index, count] of tf) flat.push(index, count);
+      if (counts.length) {
+        list.split(' ').forEach((term, k) => {
+          let index = termIndex.get(term);
+          if (index === undefined) {
+            index = termIndex.size;
+            termIndex.set(term, index);
+            documentsWithTerm.push(0);
+          }
+          documentsWithTerm[index]!++;
+          flat.push(index, counts[k]!);
+        });
+      }
       perField.push(flat);
       lengthPerField.push(length);
       totals[f]! += length;

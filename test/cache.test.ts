@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKnowledgeBase } from '../src/bench/generate.ts';
 import { checkKnowledgeBase, listPostmortems, loadCatalog, loadKnowledgeBase } from '../src/loader.ts';
+import { linkPostmortems } from '../src/linking.ts';
 import { parseInWorkers } from '../src/parse-pool.ts';
 import { parsePostmortem } from '../src/postmortem.ts';
 
@@ -71,6 +72,17 @@ describe('the parse cache', () => {
     const changed = await checkKnowledgeBase('kb', { cwd: dir, cacheDir });
     expect(changed.diagnostics.filter((d) => d.rule === 'cause-unknown').length).toBeGreaterThan(0);
     await writeFile(causes, text);
+  });
+});
+
+describe('terms counted at parse time', () => {
+  it('link incidents as their text does', async () => {
+    const kb = await loadKnowledgeBase('content', { cwd: path.resolve(import.meta.dirname, '..'), html: true });
+    const stripped = kb.postmortems.map(({ terms: _, ...p }) => p);
+    const similar = (links: ReturnType<typeof linkPostmortems>) => [...links.similar].map(([id, list]) => [id, list.map((s) => [s.postmortem.id, s.score])]);
+    const fromTerms = similar(linkPostmortems(kb.postmortems));
+    expect(fromTerms.length).toBeGreaterThan(0);
+    expect(fromTerms).toEqual(similar(linkPostmortems(stripped)));
   });
 });
 

@@ -20,7 +20,8 @@ let whole: ReturnType<typeof lunrIndex>;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'hindsight-shards-'));
   await writeKnowledgeBase(dir, { count: 400, seed: 11 });
-  kb = await loadKnowledgeBase(dir, { cwd: dir });
+  // As the site loads it: each postmortem with the terms counted when it was parsed.
+  kb = await loadKnowledgeBase(dir, { cwd: dir, html: true });
   files = buildSearchFiles(kb.postmortems, kb.catalog);
   whole = lunrIndex(kb.postmortems, kb.catalog);
 }, 60_000);
@@ -34,6 +35,11 @@ describe('the sharded search index', () => {
     expect(files.shards.length).toBeGreaterThan(50);
     const sizes = files.shards.map((s) => JSON.stringify(s).length).sort((a, b) => a - b);
     expect(sizes[Math.floor(sizes.length / 2)]).toBeLessThan(20_000);
+  });
+
+  it('is the same from the terms counted at parse time as from the text', () => {
+    expect(kb.postmortems.every((p) => p.terms)).toBe(true);
+    expect(buildSearchFiles(kb.postmortems.map(({ terms: _, ...p }) => p), kb.catalog)).toEqual(files);
   });
 
   it('ranks every query as the monolithic lunr index does', () => {
