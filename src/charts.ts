@@ -81,12 +81,21 @@ export function barChart(rows: readonly Count[], { label, category, ...text }: C
   return finish(svg, text);
 }
 
+/** Past this many incidents, the duration chart draws incidents of about the same duration as one dot. */
+const DOTS_MAX = 2000;
+/** Buckets per unit of ln(1 + minutes): about 2% apart, closer than a dot's width on the axis. */
+const BUCKETS_PER_LOG = 50;
+
 /**
  * Durations per year: every incident as a point, the median as a solid tick and the 90th
  * percentile as a dashed one, on a symmetric log scale (minutes to days on one axis, zero kept).
+ * With more than DOTS_MAX incidents, those of a year within about 2% of each other's duration
+ * are one dot at their mean, sized by how many they are: ten thousand dots would weigh megabytes
+ * and show no more.
  */
 export function durationChart(distributions: readonly Distribution[], text: ChartText): string {
-  const points = distributions.flatMap((d) => d.points.map((p) => ({ year: d.year, minutes: p.minutes })));
+  const all = distributions.flatMap((d) => d.points.map((p) => ({ year: d.year, minutes: p.minutes, count: 1 })));
+  const points = all.length > DOTS_MAX ? bucketed(all) : all;
   const years = distributions.map((d) => d.year);
   const max = Math.max(60, ...points.map((p) => p.minutes));
   const ticks = [0, 10, 60, 360, 1440, 10080, 43200].filter((t) => t <= max * 1.2);
@@ -98,12 +107,24 @@ export function durationChart(distributions: readonly Distribution[], text: Char
     x: { type: 'symlog', label: 'Minutes from start (log scale)', grid: true, ticks, tickFormat: formatMinutes, domain: [0, max * 1.2] },
     y: { type: 'band', label: 'Year', labelAnchor: 'top', labelArrow: 'none', domain: years },
     marks: [
-      Plot.dot(points, { x: 'minutes', y: 'year', r: 3.5, stroke: 'currentColor', strokeOpacity: 0.75 }),
+      Plot.dot(points, { x: 'minutes', y: 'year', r: all.length > DOTS_MAX ? 'count' : 3.5, stroke: 'currentColor', strokeOpacity: 0.75 }),
       Plot.tickX(distributions, { x: 'median', y: 'year', stroke: SEVERITY_COLORS[0], strokeWidth: 3 }),
       Plot.tickX(distributions, { x: 'p90', y: 'year', stroke: SEVERITY_COLORS[3], strokeWidth: 3, strokeDasharray: '4,3' }),
     ],
   });
   return finish(svg, text);
+}
+
+/** Points of a year grouped by their bucket of ln(1 + minutes): one point per bucket at the mean, with the count. */
+function bucketed(points: readonly { year: string; minutes: number; count: number }[]) {
+  const groups = new Map<string, { year: string; total: number; count: number }>();
+  for (const p of points) {
+    const key = `${p.year} ${Math.round(Math.log1p(p.minutes) * BUCKETS_PER_LOG)}`;
+    const group = groups.get(key) ?? groups.set(key, { year: p.year, total: 0, count: 0 }).get(key)!;
+    group.total += p.minutes;
+    group.count++;
+  }
+  return [...groups.values()].map((g) => ({ year: g.year, minutes: g.total / g.count, count: g.count }));
 }
 
 /** A few quarters are each labelled; many get a label per year, at its first quarter. */

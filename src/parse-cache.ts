@@ -6,17 +6,17 @@
  * data the site needs, read only by builds. A result is keyed by the file's path and the hash of
  * its text; a pack also records the hash of what decides every result, Hindsight's own parsing
  * code and locked dependencies and the catalogue (causes, services and settings decide what is
- * valid), and is dropped whole when that changed. A pack holds the files of the last run only, so
- * it never grows beyond the content folder.
+ * valid), and is dropped whole when that changed. A pack holds the files of the last run only
+ * (the data pack, up to a tenth more: see `saveData`), so it never grows beyond the content folder.
  *
  * A third pack remembers what each file looked like on disk (size, times, inode) and the hash
  * of its text, so an unchanged file is not even read, as git does for its index. A file whose
  * times fall within two seconds of the run that recorded them is read again all the same: an
  * edit in the same tick of a coarse file-system clock could otherwise go unseen.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, type Stats } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
@@ -52,7 +52,13 @@ interface FilesPack {
 interface ResultsPack<T> {
   salt: string;
   entries: Map<string, T>;
+  /** Of a data pack: names it, for its additions pack. */
+  id?: string;
+  /** Of an additions pack: the data pack it adds to. */
+  base?: string;
 }
+/** The additions pack may hold this many entries whatever the size of the data pack. */
+const ADDITIONS_MIN = 50;
 /** Times closer than this to the recording run are not trusted (FAT's clock ticks every 2 s). */
 const RACY_MS = 2000;
 
@@ -82,6 +88,8 @@ export class ParseCache {
   private nextOutcomes = new Map<string, Outcome>();
   private nextStored = new Map<string, Stored>();
   private changed = false;
+  /** The data pack as read, without its additions: its id and keys. */
+  private base: { id?: string; keys: ReadonlySet<string> } = { keys: new Set() };
   private seen: FilesPack = { stamp: 0, files: new Map() };
   private readonly nextSeen: FilesPack = { stamp: Date.now(), files: new Map() };
 
@@ -102,7 +110,13 @@ export class ParseCache {
     const cache = new ParseCache(folder, salt, withData);
     const results = <T>(value: unknown): value is ResultsPack<T> => (value as ResultsPack<T> | undefined)?.salt === salt && (value as ResultsPack<T>).entries instanceof Map;
     cache.outcomes = (await readPack(path.join(folder, 'outcomes.bin'), results<Outcome>))?.entries ?? new Map();
-    if (withData) cache.stored = (await readPack(path.join(folder, 'data.bin'), results<Stored>))?.entries ?? new Map();
+    if (withData) {
+      const base = await readPack(path.join(folder, 'data.bin'), results<Stored>);
+      const added = base && (await readPack(path.join(folder, 'data-added.bin'), results<Stored>));
+      cache.base = { id: base?.id, keys: new Set(base?.entries.keys()) };
+      cache.stored = base?.entries ?? new Map();
+      if (added && added.base === base!.id) for (const [key, stored] of added.entries) cache.stored.set(key, stored);
+    }
     cache.seen = (await readPack(path.join(folder, 'files.bin'), isFilesPack)) ?? cache.seen;
     return cache;
   }
@@ -161,12 +175,31 @@ export class ParseCache {
       await mkdir(this.folder, { recursive: true });
       await writePack(path.join(this.folder, 'files.bin'), this.nextSeen);
     }
-    if (!this.changed && this.nextOutcomes.size === this.outcomes.size && (!this.withData || this.nextStored.size === this.stored.size)) return;
+    // Same files with the same results: nothing to write (stale data entries are harmless).
+    if (!this.changed && this.nextOutcomes.size === this.outcomes.size) return;
     await mkdir(this.folder, { recursive: true });
     await writePack(path.join(this.folder, 'outcomes.bin'), { salt: this.salt, entries: this.nextOutcomes });
     // A run that did not read the data pack leaves it as it is: its entries are still valid (or,
     // when the salt changed, dropped by the next build that reads it).
-    if (this.withData) await writePack(path.join(this.folder, 'data.bin'), { salt: this.salt, entries: this.nextStored });
+    if (this.withData) await this.saveData();
+  }
+
+  /**
+   * The data pack is large (hundreds of megabytes at ten thousand postmortems): when only a few
+   * files changed, their entries go to a small additions pack beside it, and the data pack is
+   * rewritten only once the additions pass a tenth of it. Its entries of files since changed or
+   * removed are then kept until that rewrite, never read.
+   */
+  private async saveData(): Promise<void> {
+    const added = new Map([...this.nextStored].filter(([key]) => !this.base.keys.has(key)));
+    const file = path.join(this.folder, 'data.bin');
+    const additions = path.join(this.folder, 'data-added.bin');
+    if (this.base.id !== undefined && added.size <= Math.max(ADDITIONS_MIN, this.nextStored.size / 10)) {
+      await writePack(additions, { salt: this.salt, base: this.base.id, entries: added });
+    } else {
+      await writePack(file, { salt: this.salt, id: randomUUID(), entries: this.nextStored });
+      await rm(additions, { force: true });
+    }
   }
 }
 

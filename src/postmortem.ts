@@ -3,6 +3,7 @@
  * Every problem of the file is collected; cross-file rules (unique ids, `related`) are the
  * knowledge base's job (see knowledge-base.ts).
  */
+import { createHash } from 'node:crypto';
 import type { FrontMatter } from '../schemas/frontmatter.ts';
 import { calendarDate, ID_PATTERN } from '../schemas/common.ts';
 import { isTimeZone } from '../schemas/timezone.ts';
@@ -29,6 +30,8 @@ export interface Postmortem {
   timeline: TimelineEntry[];
   remediation: RemediationItem[];
   durations: Durations;
+  /** Hash of the text it was parsed from: the same text (catalogue and code alike) gives the same postmortem. */
+  digest: string;
   /** The terms the search index and similarity count, when parsed for the site (see search-index.ts and linking.ts). */
   terms?: { search: DocumentTerms; about: [terms: string, counts: number[]] };
 }
@@ -140,7 +143,8 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog, {
       [...timeline, ...remediation].forEach((entry, i) => (entry.html = inline[i]));
     }
     const kept = sections.map(({ nodes: _, markdown, html, ...section }): Section => (html === undefined ? { ...section, markdown } : { ...section, html }));
-    const postmortem: Postmortem = { id, file, data, sections: kept, timeline, remediation, durations: durations(timeline) };
+    const digest = createHash('sha1').update(input).digest('base64url');
+    const postmortem: Postmortem = { id, file, digest, data, sections: kept, timeline, remediation, durations: durations(timeline) };
     if (html) postmortem.terms = { search: documentTerms(postmortem, catalog), about: aboutTerms(postmortem) };
     result.postmortem = postmortem;
   }

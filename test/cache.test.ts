@@ -2,7 +2,7 @@
  * The parse cache and the worker pool must never change a result: a warm load equals a cold
  * one, an edited file or catalogue is parsed again, and workers give what one thread gives.
  */
-import { appendFile, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,20 @@ describe('the parse cache', () => {
     expect(after.diagnostics.map((d) => `${path.basename(d.file)} ${d.rule}`)).toEqual([`${path.basename(first!)} placeholder`]);
     await writeFile(first!, before);
     expect((await checkKnowledgeBase('kb', { cwd: dir, cacheDir })).diagnostics).toEqual([]);
+  });
+
+  it('keeps the data of a few edited files beside the data pack, and loads them from there', async () => {
+    const [first] = await listPostmortems(path.join(dir, 'kb'));
+    const before = await readFile(first!, 'utf8');
+    const options = { cwd: dir, html: true, cacheDir };
+    await loadKnowledgeBase('kb', options);
+    await appendFile(first!, '\nOne more sentence of root cause.\n');
+    const expected = (await loadKnowledgeBase('kb', { cwd: dir, html: true })).postmortems;
+    expect((await loadKnowledgeBase('kb', options)).postmortems).toEqual(expected);
+    const [folder] = await readdir(cacheDir);
+    expect(await readdir(path.join(cacheDir, folder!))).toContain('data-added.bin');
+    expect((await loadKnowledgeBase('kb', options)).postmortems).toEqual(expected);
+    await writeFile(first!, before);
   });
 
   it('reads a file again when only its times were put back after an edit of the same size', async () => {

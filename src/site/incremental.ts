@@ -59,7 +59,8 @@ export function plan(s: Site, code: string, previous: PreviousBuild | undefined)
       `/incidents/${p.id}/`,
       hash([
         salt,
-        hash(p),
+        // What the postmortem is follows from its text (the salt covers catalogue and code).
+        [p.file, p.digest],
         recurrences(p, links, SHOWN_PER_CAUSE).map((r) => [r.cause, r.earlierCount, r.laterCount, r.earlier.map((e) => [card(e.postmortem), e.remediation]), r.later.map(card)]),
         (links.related.get(p.id) ?? []).map(card),
         (links.similar.get(p.id) ?? []).map((x) => card(x.postmortem)),
