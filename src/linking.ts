@@ -251,18 +251,26 @@ function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<str
   });
 
   const result = new Map<string, Similar[]>();
+  // Scores by incident index, and which indexes this incident touched: reset after each.
+  const scores = new Float64Array(n);
+  const touched: number[] = [];
   postmortems.forEach((postmortem, i) => {
-    const scores = new Map<number, number>();
     const vector = large ? [...vectors[i]!].sort((a, b) => b[1] - a[1]).slice(0, TOP_TERMS) : vectors[i]!;
     for (const [term, weight] of vector) {
-      for (const [j, other] of postings.get(term) ?? []) if (j !== i) scores.set(j, (scores.get(j) ?? 0) + weight * other);
+      for (const [j, other] of postings.get(term) ?? []) {
+        if (j === i) continue;
+        if (scores[j] === 0) touched.push(j);
+        scores[j]! += weight * other;
+      }
     }
     const explicit = new Set(related.get(postmortem.id) ?? []);
     const scored: Similar[] = [];
-    for (const [j, score] of scores) {
-      const other = postmortems[j]!;
+    for (const j of touched) {
+      const [other, score] = [postmortems[j]!, scores[j]!];
       if (score >= SIMILARITY_THRESHOLD && !explicit.has(other)) scored.push({ postmortem: other, score });
+      scores[j] = 0;
     }
+    touched.length = 0;
     scored.sort((a, b) => b.score - a.score || chronological(a.postmortem, b.postmortem));
     if (scored.length) result.set(postmortem.id, scored.slice(0, MAX_SIMILAR));
   });

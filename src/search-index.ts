@@ -197,9 +197,11 @@ export function buildSearchFiles(postmortems: readonly Searchable[], catalog: Se
     fields.forEach((field, f) => {
       const boost = FIELDS[field];
       const flat = perField[f]!;
+      const norm = K1 * (1 - B + B * (lengths[n]![f]! / average[f]!));
       for (let k = 0; k < flat.length; k += 2) {
-        const [index, tf] = [flat[k]!, flat[k + 1]!];
-        let score = (idf[index]! * ((K1 + 1) * tf)) / (K1 * (1 - B + B * (lengths[n]![f]! / average[f]!)) + tf);
+        const index = flat[k]!;
+        const tf = flat[k + 1]!;
+        let score = (idf[index]! * ((K1 + 1) * tf)) / (norm + tf);
         score *= boost;
         let list = postings[index]![f]!;
         if (list === empty) postings[index]![f] = list = [];

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+// Tens of thousands of small files are linked, written and removed synchronously: several times
+// quicker than as many asynchronous calls, and a build has nothing else to do meanwhile.
+import { copyFileSync, linkSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDate } from '../build-date.ts';
@@ -79,7 +82,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
     plan = handedPlan();
     if (plan && previousBuild) {
       const unchanged = [...plan.pages.keys()].filter((address) => !plan!.render.has(address));
-      await reuse(previousBuild.dir, partial, unchanged);
+      reuse(previousBuild.dir, partial, unchanged);
       kept = unchanged.length;
     }
     // Two renames, never a moment without a site: the old one moves aside, the new one in.
@@ -88,7 +91,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
       throw error;
     });
     await rename(partial, outDir);
-    if (hadOutput) await rm(previous, { recursive: true, force: true });
+    if (hadOutput) rmSync(previous, { recursive: true, force: true });
     if (plan && record) {
       await mkdir(path.dirname(record), { recursive: true });
       await writeFile(record, JSON.stringify(Object.fromEntries(plan.pages)));
@@ -120,17 +123,16 @@ async function inFolder<T>(folder: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Pages that show nothing new: linked (or copied) from the previous output into the new one. */
-async function reuse(from: string, to: string, addresses: readonly string[]): Promise<void> {
-  const BATCH = 128;
-  for (let i = 0; i < addresses.length; i += BATCH) {
-    await Promise.all(
-      addresses.slice(i, i + BATCH).map(async (address) => {
-        const target = path.join(to, address, 'index.html');
-        await mkdir(path.dirname(target), { recursive: true });
-        const source = path.join(from, address, 'index.html');
-        await link(source, target).catch(() => copyFile(source, target));
-      }),
-    );
+/** Pages that show nothing new: linked (or copied) from the previous output into the new one, synchronously as above. */
+function reuse(from: string, to: string, addresses: readonly string[]): void {
+  for (const address of addresses) {
+    const target = path.join(to, address, 'index.html');
+    mkdirSync(path.dirname(target), { recursive: true });
+    const source = path.join(from, address, 'index.html');
+    try {
+      linkSync(source, target);
+    } catch {
+      copyFileSync(source, target);
+    }
   }
 }

@@ -1,29 +1,23 @@
 /**
  * Writes the sharded search index (see ../search-index.ts) into the built site, from an Astro
- * integration, so `hindsight build` and a plain `astro build` both produce it. Thousands of
- * small files: written many at a time.
+ * integration, so `hindsight build` and a plain `astro build` both produce it.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { buildSearchFiles, type SearchFiles } from '../search-index.ts';
 import { published } from './data.ts';
 
-const WRITE_CONCURRENCY = 128;
-
-export async function writeSearchFiles(siteDir: string, files: SearchFiles): Promise<void> {
+export function writeSearchFiles(siteDir: string, files: SearchFiles): void {
   const root = path.join(siteDir, 'search');
-  await Promise.all(['terms', 'docs'].map((sub) => mkdir(path.join(root, sub), { recursive: true })));
-  const writes: [string, unknown][] = [
-    ['manifest.json', files.manifest],
-    ['facets.json', files.facets],
-    ...files.shards.map((shard, n): [string, unknown] => [`terms/${n}.json`, shard]),
-    ...files.documents.map((document, n): [string, unknown] => [`docs/${n}.json`, document]),
-  ];
-  for (let i = 0; i < writes.length; i += WRITE_CONCURRENCY) {
-    await Promise.all(writes.slice(i, i + WRITE_CONCURRENCY).map(([name, value]) => writeFile(path.join(root, name), JSON.stringify(value))));
-  }
+  for (const sub of ['terms', 'docs']) mkdirSync(path.join(root, sub), { recursive: true });
+  // Written one after the other, synchronously: for thousands of small files that is several
+  // times quicker than many asynchronous writes at once, and nothing else runs meanwhile.
+  writeFileSync(path.join(root, 'manifest.json'), JSON.stringify(files.manifest));
+  writeFileSync(path.join(root, 'facets.json'), JSON.stringify(files.facets));
+  files.shards.forEach((shard, n) => writeFileSync(path.join(root, 'terms', `${n}.json`), JSON.stringify(shard)));
+  files.documents.forEach((document, n) => writeFileSync(path.join(root, 'docs', `${n}.json`), JSON.stringify(document)));
 }
 
 export function searchFiles(): AstroIntegration {
@@ -32,7 +26,7 @@ export function searchFiles(): AstroIntegration {
     hooks: {
       'astro:build:done': async ({ dir }) => {
         const { kb, incidents } = await published();
-        await writeSearchFiles(fileURLToPath(dir), buildSearchFiles(incidents, kb.catalog));
+        writeSearchFiles(fileURLToPath(dir), buildSearchFiles(incidents, kb.catalog));
       },
     },
   };
