@@ -47,10 +47,15 @@ export function parseYaml(source: string, firstLine: number, diagnostics: Diagno
   };
 
   let readable = doc.errors.length === 0;
+  const duplicates = doc.errors.some((error) => error.code === 'DUPLICATE_KEY') ? duplicateKeys(doc) : new Map<number, DuplicateKey>();
   for (const error of doc.errors.slice(0, MAX_SYNTAX_ERRORS)) {
     const where = at(error.pos[0]);
     if (error.code === 'DUPLICATE_KEY') {
-      diagnostics.report('yaml-duplicate-key', where, 'This key is given twice in the same mapping; keep one of them.');
+      const duplicate = duplicates.get(error.pos[0]);
+      const message = duplicate
+        ? `Key ${quote(duplicate.key)} is given twice in the same mapping (first on line ${at(duplicate.first).line}); keep one of them.`
+        : 'This key is given twice in the same mapping; keep one of them.';
+      diagnostics.report('yaml-duplicate-key', where, message);
     } else {
       diagnostics.report('yaml-syntax', where, `YAML syntax error: ${error.message.split('\n')[0]}.`.replace(/\.\.$/, '.'));
     }
@@ -159,4 +164,27 @@ function exceedsLimits(source: string): { line: number; message: string } | unde
     }
   }
   return undefined;
+}
+
+interface DuplicateKey {
+  key: string;
+  /** Offset of the key's first occurrence. */
+  first: number;
+}
+
+/** Repeated scalar keys by the offset of the repeat, with where each was first given. */
+function duplicateKeys(doc: Document): Map<number, DuplicateKey> {
+  const found = new Map<number, DuplicateKey>();
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Map<unknown, number>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key) || !pair.key.range) continue;
+        const first = seen.get(pair.key.value);
+        if (first === undefined) seen.set(pair.key.value, pair.key.range[0]);
+        else found.set(pair.key.range[0], { key: String(pair.key.value), first });
+      }
+    },
+  });
+  return found;
 }
