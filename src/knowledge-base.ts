@@ -18,7 +18,8 @@ export interface KnowledgeBase {
   files: number;
 }
 
-export function assembleKnowledgeBase(catalog: Catalog, results: readonly ParseResult[], catalogDiagnostics: readonly Diagnostic[]): KnowledgeBase {
+/** Every postmortem and diagnostic of a content folder, with the checks across files (the catalogue is the loader's to add). */
+export function assembleKnowledgeBase(results: readonly ParseResult[], catalogDiagnostics: readonly Diagnostic[]): Omit<KnowledgeBase, 'catalog'> {
   const diagnostics: Diagnostic[] = [...catalogDiagnostics];
   for (const result of results) diagnostics.push(...result.diagnostics);
 
@@ -55,7 +56,7 @@ export function assembleKnowledgeBase(catalog: Catalog, results: readonly ParseR
     .filter((r) => r.postmortem && !failed.has(r))
     .map((r) => r.postmortem!)
     .sort((a, b) => (a.data.date < b.data.date ? 1 : a.data.date > b.data.date ? -1 : a.id < b.id ? -1 : 1));
-  return { catalog, postmortems, diagnostics: diagnostics.sort(compareDiagnostics), files: results.length };
+  return { postmortems, diagnostics: diagnostics.sort(compareDiagnostics), files: results.length };
 }
 
 function cross(file: string, line: number, column: number, rule: keyof typeof RULES, message: string): Diagnostic {

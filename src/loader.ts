@@ -8,7 +8,7 @@ import { isUtf8 } from 'node:buffer';
 import { statSync, type Stats } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parseCatalog, type CatalogTexts } from './catalog.ts';
+import type { CatalogTexts, parseCatalog } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { assembleKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
 import { digestOf, ParseCache } from './parse-cache.ts';
@@ -34,7 +34,8 @@ const READ_CONCURRENCY = 64;
 
 /** Every postmortem with its data: for the site and for `stats`. */
 export async function loadKnowledgeBase(contentDir: string, options: LoadOptions): Promise<KnowledgeBase> {
-  return load(contentDir, options, true);
+  const { kb, catalog } = await load(contentDir, options, true);
+  return { catalog: await catalog(), ...kb };
 }
 
 /**
@@ -42,15 +43,24 @@ export async function loadKnowledgeBase(contentDir: string, options: LoadOptions
  * loading: files the cache knows need neither parsing nor their data read back.
  */
 export async function checkKnowledgeBase(contentDir: string, options: LoadOptions): Promise<Pick<KnowledgeBase, 'diagnostics' | 'files'>> {
-  const { diagnostics, files } = await load(contentDir, options, false);
+  const { diagnostics, files } = (await load(contentDir, options, false)).kb;
   return { diagnostics, files };
 }
 
-async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true }: LoadOptions, data: boolean): Promise<KnowledgeBase> {
-  const { root, catalog, texts, diagnostics, relative } = await loadCatalog(contentDir, { cwd });
+async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true }: LoadOptions, data: boolean) {
+  const { root, texts, diagnostics, relative } = await readCatalog(contentDir, { cwd });
   const files = (await listPostmortems(root)).map((file) => ({ path: file, shown: relative(file) }));
   const cache = cacheDir === undefined ? undefined : await ParseCache.open(cacheDir, root, texts, data);
   const results: (ParseResult | undefined)[] = new Array(files.length);
+
+  // The catalogue is parsed (zod and YAML loaded) only when needed: for the site's data, for a
+  // file to parse here, or when the cache does not have its diagnostics.
+  let parsedCatalog: Promise<ReturnType<typeof parseCatalog>> | undefined;
+  const parseTexts = () => (parsedCatalog ??= import('./catalog.ts').then(({ parseCatalog }) => parseCatalog(texts)));
+  const cached = data ? undefined : cache?.catalogDiagnostics(relative(root));
+  const catalogDiagnostics = cached ?? (await parseTexts()).diagnostics;
+  cache?.setCatalogDiagnostics(relative(root), catalogDiagnostics);
+  diagnostics.push(...catalogDiagnostics);
 
   // Files that look as the cache saw them are not read; the others are, a batch at a time.
   const unread: { index: number; stats?: Stats }[] = [];
@@ -83,7 +93,7 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
     workers && misses.length >= WORKER_THRESHOLD
       ? await parseInWorkers(misses.map((m) => m.input), { catalog: texts, html })
       : misses.length > 0
-        ? await import('./postmortem.ts').then(({ parsePostmortem }) => misses.map(({ input }) => parsePostmortem(input.text, input.file, catalog, { html })))
+        ? await Promise.all([import('./postmortem.ts'), parseTexts()]).then(([{ parsePostmortem }, { catalog }]) => misses.map(({ input }) => parsePostmortem(input.text, input.file, catalog, { html })))
         : [];
   misses.forEach(({ index, key }, i) => {
     results[index] = parsed[i]!;
@@ -91,11 +101,18 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
   });
   await cache?.save();
   // Files that could not be read have no result, only their diagnostic.
-  return assembleKnowledgeBase(catalog, results.filter((r) => r !== undefined), diagnostics);
+  return { kb: assembleKnowledgeBase(results.filter((r) => r !== undefined), diagnostics), catalog: async () => (await parseTexts()).catalog };
 }
 
 /** The settings, causes and services of a content folder, without its postmortems. */
-export async function loadCatalog(contentDir: string, { cwd }: LoadOptions) {
+export async function loadCatalog(contentDir: string, options: LoadOptions) {
+  const { texts, diagnostics, ...rest } = await readCatalog(contentDir, options);
+  const parsed = (await import('./catalog.ts')).parseCatalog(texts);
+  return { ...rest, texts, catalog: parsed.catalog, diagnostics: [...diagnostics, ...parsed.diagnostics] };
+}
+
+/** The texts of the catalogue files, unparsed, with the problems of reading them. */
+async function readCatalog(contentDir: string, { cwd }: LoadOptions) {
   const root = path.resolve(cwd, contentDir);
   const info = await stat(root).catch(() => undefined);
   if (!info?.isDirectory()) throw new ContentFolderError(`Content folder ${JSON.stringify(contentDir)} does not exist or is not a folder.`);
@@ -111,9 +128,7 @@ export async function loadCatalog(contentDir: string, { cwd }: LoadOptions) {
       diagnostics.push({ file: relative(file), line: 1, column: 1, severity: 'error', rule: 'causes-missing', message: 'The content folder has no causes.yml; create it with the cause taxonomy (see docs/format.md).' });
     }
   }
-  const parsed = parseCatalog(texts);
-  diagnostics.push(...parsed.diagnostics);
-  return { root, catalog: parsed.catalog, texts, diagnostics, relative };
+  return { root, texts, diagnostics, relative };
 }
 
 /** Every `*.md` under the content folder's `postmortems/`, in a stable order. */

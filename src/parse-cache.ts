@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { CatalogTexts } from './catalog.ts';
+import type { Diagnostic } from './diagnostics.ts';
 import { codeDigest } from './code-digest.ts';
 import type { ParseResult, Postmortem } from './postmortem.ts';
 
@@ -56,6 +57,8 @@ interface ResultsPack<T> {
   id?: string;
   /** Of an additions pack: the data pack it adds to. */
   base?: string;
+  /** Of the outcomes pack: the catalogue's diagnostics, for the content folder as it was shown. */
+  catalog?: { shown: string; diagnostics: Diagnostic[] };
 }
 /** The additions pack may hold this many entries whatever the size of the data pack. */
 const ADDITIONS_MIN = 50;
@@ -88,6 +91,8 @@ export class ParseCache {
   private nextOutcomes = new Map<string, Outcome>();
   private nextStored = new Map<string, Stored>();
   private changed = false;
+  private catalog: ResultsPack<Outcome>['catalog'];
+  private nextCatalog: ResultsPack<Outcome>['catalog'];
   /** The data pack as read, without its additions: its id and keys. */
   private base: { id?: string; keys: ReadonlySet<string> } = { keys: new Set() };
   private seen: FilesPack = { stamp: 0, files: new Map() };
@@ -109,7 +114,9 @@ export class ParseCache {
     const salt = hash(await code(), JSON.stringify(catalog));
     const cache = new ParseCache(folder, salt, withData);
     const results = <T>(value: unknown): value is ResultsPack<T> => (value as ResultsPack<T> | undefined)?.salt === salt && (value as ResultsPack<T>).entries instanceof Map;
-    cache.outcomes = (await readPack(path.join(folder, 'outcomes.bin'), results<Outcome>))?.entries ?? new Map();
+    const outcomes = await readPack(path.join(folder, 'outcomes.bin'), results<Outcome>);
+    cache.outcomes = outcomes?.entries ?? new Map();
+    cache.catalog = outcomes?.catalog;
     if (withData) {
       const base = await readPack(path.join(folder, 'data.bin'), results<Stored>);
       const added = base && (await readPack(path.join(folder, 'data-added.bin'), results<Stored>));
@@ -119,6 +126,16 @@ export class ParseCache {
     }
     cache.seen = (await readPack(path.join(folder, 'files.bin'), isFilesPack)) ?? cache.seen;
     return cache;
+  }
+
+  /** The catalogue's diagnostics, when cached for the content folder shown as `shown` (paths in them depend on it). */
+  catalogDiagnostics(shown: string): Diagnostic[] | undefined {
+    return this.catalog?.shown === shown ? this.catalog.diagnostics : undefined;
+  }
+
+  setCatalogDiagnostics(shown: string, diagnostics: Diagnostic[]): void {
+    this.nextCatalog = { shown, diagnostics };
+    if (JSON.stringify(this.nextCatalog) !== JSON.stringify(this.catalog)) this.changed = true;
   }
 
   /** The key of a file's results, from its path and the hash of its text. */
@@ -178,7 +195,7 @@ export class ParseCache {
     // Same files with the same results: nothing to write (stale data entries are harmless).
     if (!this.changed && this.nextOutcomes.size === this.outcomes.size) return;
     await mkdir(this.folder, { recursive: true });
-    await writePack(path.join(this.folder, 'outcomes.bin'), { salt: this.salt, entries: this.nextOutcomes });
+    await writePack(path.join(this.folder, 'outcomes.bin'), { salt: this.salt, entries: this.nextOutcomes, catalog: this.nextCatalog });
     // A run that did not read the data pack leaves it as it is: its entries are still valid (or,
     // when the salt changed, dropped by the next build that reads it).
     if (this.withData) await this.saveData();

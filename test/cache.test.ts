@@ -76,6 +76,16 @@ describe('the parse cache', () => {
     await writeFile(first!, before);
   });
 
+  it('reports the problems of the catalogue warm as cold', async () => {
+    const causes = path.join(dir, 'kb', 'causes.yml');
+    const text = await readFile(causes, 'utf8');
+    await writeFile(causes, `${text}\nbroken-cause: 5\n`);
+    const cold = (await checkKnowledgeBase('kb', { cwd: dir, cacheDir })).diagnostics.filter((d) => d.file.endsWith('causes.yml'));
+    expect(cold.length).toBeGreaterThan(0);
+    expect((await checkKnowledgeBase('kb', { cwd: dir, cacheDir })).diagnostics.filter((d) => d.file.endsWith('causes.yml'))).toEqual(cold);
+    await writeFile(causes, text);
+  });
+
   it('parses again when the catalogue changes what is valid', async () => {
     const causes = path.join(dir, 'kb', 'causes.yml');
     const text = await readFile(causes, 'utf8');
