@@ -78,8 +78,15 @@ export function shortLabel(p: { id: string; data: { organization?: string; date:
   return p.data.organization ? `${p.data.organization}, ${p.data.date.slice(0, 4)}` : p.id;
 }
 
+const WHOLE = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+
+/** A whole number with thousands separated: `45072` → `45,072`. */
+export function whole(n: number): string {
+  return WHOLE.format(n);
+}
+
 export function plural(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
+  return `${whole(count)} ${count === 1 ? one : many}`;
 }
 
 export const MARKER_LABELS = {

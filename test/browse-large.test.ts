@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKnowledgeBase } from '../src/bench/generate.ts';
+import { whole } from '../src/format.ts';
 import { loadKnowledgeBase } from '../src/loader.ts';
 import { launch } from '../src/tools/chromium.ts';
 import { serve, type Served } from '../src/tools/static-server.ts';
@@ -37,7 +38,7 @@ describe('a long knowledge base', () => {
     const page = await browser.newPage();
     await page.goto(`${site.url}/incidents/`);
     expect(await page.locator('.incident-list > li').count()).toBe(500);
-    expect(await page.locator('.results-status').textContent()).toBe(`The newest 500 of ${published.length} incidents; filters and search find all of them, and cause and service pages list theirs.`);
+    expect(await page.locator('.results-status').textContent()).toBe(`The newest 500 of ${whole(published.length)} incidents; filters and search find all of them, and cause and service pages list theirs.`);
 
     const severity = published[0]!.severity;
     await page.selectOption('select[name=severity]', severity);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { actionRows, followThrough } from '../src/action-items.ts';
 import { actionRecords, actionsCsv, incidentRecords, incidentsCsv, neutralize } from '../src/exports.ts';
+import { duration, plural, whole } from '../src/format.ts';
 import { quantile, quarterOf, quarterRange, trends } from '../src/metrics.ts';
 import { catalog } from './helpers/catalog.ts';
 import { makePostmortem } from './helpers/postmortems.ts';
@@ -117,5 +118,14 @@ describe('CSV exports', () => {
       newline",2024-01-02,SEV2,Fix number 1.,team,2024-01-03,,,overdue,29
       "
     `);
+  });
+});
+
+describe('figures as the site writes them', () => {
+  it('separates thousands, the same under any machine locale', () => {
+    expect([whole(7), whole(999), whole(45072), whole(1234567)]).toEqual(['7', '999', '45,072', '1,234,567']);
+    expect([plural(1, 'incident'), plural(9988, 'incident')]).toEqual(['1 incident', '9,988 incidents']);
+    expect(duration(5510)).toBe('3 d 19 h 50 min');
+    expect(duration(5510)).toBe('3 d 19 h 50 min'); // remembered, the same the second time
   });
 });
