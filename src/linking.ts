@@ -7,7 +7,7 @@
 import lunr from 'lunr';
 import { finishedOn, remediationAt, type RemediationAt } from './action-items.ts';
 import type { Postmortem } from './postmortem.ts';
-import { indexTerm } from './search-index.ts';
+import { countTerms, eachTerm, indexTerm, type TermCounts } from './search-index.ts';
 
 export interface Links {
   /** Postmortems by id. */
@@ -207,10 +207,8 @@ function aboutText(p: Postmortem): string {
  * The terms of what an incident was about, each with its count (terms space-separated).
  * Counted where the postmortem is parsed for the site and cached with its data.
  */
-export function aboutTerms(p: Postmortem): [terms: string, counts: number[]] {
-  const tf = new Map<string, number>();
-  for (const term of terms(aboutText(p))) tf.set(term, (tf.get(term) ?? 0) + 1);
-  return [[...tf.keys()].join(' '), [...tf.values()]];
+export function aboutTerms(p: Postmortem): TermCounts {
+  return countTerms(terms(aboutText(p)));
 }
 
 /**
@@ -225,8 +223,9 @@ export function aboutTerms(p: Postmortem): [terms: string, counts: number[]] {
 function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<string, readonly Postmortem[]>): Map<string, Similar[]> {
   const n = postmortems.length;
   const counts = postmortems.map((p) => {
-    const [list, numbers] = p.terms?.about ?? aboutTerms(p);
-    return new Map(numbers.length ? list.split(' ').map((term, k) => [term, numbers[k]!]) : []);
+    const tf = new Map<string, number>();
+    eachTerm(p.terms?.about ?? aboutTerms(p), (term, count) => tf.set(term, count));
+    return tf;
   });
   const df = new Map<string, number>();
   for (const tf of counts) for (const term of tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);

@@ -16,7 +16,7 @@ import { aboutTerms } from './linking.ts';
 import { parseMarkdown } from './markdown.ts';
 import { parseRemediation, type RemediationItem } from './remediation.ts';
 import { renderInlines, renderNodes } from './render.ts';
-import { documentTerms, type DocumentTerms } from './search-index.ts';
+import { documentTerms, type DocumentTerms, type TermCounts } from './search-index.ts';
 import { checkBodyPlaceholders, checkLinks, checkRawHtml, hasContent, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
 import { durations, parseTimeline, type Durations, type TimelineEntry } from './timeline.ts';
 import { parseYaml, type YamlResult } from './yaml.ts';
@@ -33,7 +33,7 @@ export interface Postmortem {
   /** Hash of the text it was parsed from: the same text (catalogue and code alike) gives the same postmortem. */
   digest: string;
   /** The terms the search index and similarity count, when parsed for the site (see search-index.ts and linking.ts). */
-  terms?: { search: DocumentTerms; about: [terms: string, counts: number[]] };
+  terms?: { search: DocumentTerms; about: TermCounts };
 }
 
 export interface ParseResult {

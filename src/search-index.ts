@@ -27,11 +27,23 @@ import type { Section } from './sections.ts';
 export type Searchable = Pick<Postmortem, 'id' | 'data' | 'terms'> & { sections: readonly Pick<Section, 'title' | 'text'>[] };
 
 /**
- * One field of a document as the index counts it: how many terms it holds, and its distinct
- * terms (space-separated, in order of first use, as lunr.Builder meets them) with their counts.
+ * Terms as counted for a document or one of its fields: the distinct terms (space-separated, in
+ * order of first use, as lunr.Builder meets them) and how often each occurs. Compact, as it is
+ * cached for every postmortem; lunr terms never hold a space.
  */
-export type FieldTerms = [length: number, terms: string, counts: number[]];
-export type DocumentTerms = Record<SearchField, FieldTerms>;
+export type TermCounts = [terms: string, counts: number[]];
+export type DocumentTerms = Record<SearchField, TermCounts>;
+
+export function countTerms(terms: Iterable<string>): TermCounts {
+  const counts = new Map<string, number>();
+  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  return [[...counts.keys()].join(' '), [...counts.values()]];
+}
+
+/** Calls `visit` with each term and its count, in order of first use. */
+export function eachTerm([terms, counts]: TermCounts, visit: (term: string, count: number) => void): void {
+  if (counts.length) terms.split(' ').forEach((term, k) => visit(term, counts[k]!));
+}
 /** What the index reads of the catalogue: cause titles and service names. */
 export type SearchCatalog = Pick<Catalog, 'causes' | 'services'>;
 
@@ -102,19 +114,8 @@ export function fieldTexts(p: Searchable, catalog: SearchCatalog): Record<Search
  */
 export function documentTerms(p: Searchable, catalog: SearchCatalog): DocumentTerms {
   const texts = fieldTexts(p, catalog);
-  return Object.fromEntries(Object.keys(FIELDS).map((field) => [field, fieldTerms(texts[field as SearchField])])) as DocumentTerms;
-}
-
-function fieldTerms(text: string): FieldTerms {
-  const counts = new Map<string, number>();
-  let length = 0;
-  for (const word of text.split(' ')) {
-    const term = word === '' ? undefined : indexTerm(word);
-    if (term === undefined) continue;
-    length++;
-    counts.set(term, (counts.get(term) ?? 0) + 1);
-  }
-  return [length, [...counts.keys()].join(' '), [...counts.values()]];
+  const termsOf = (text: string) => text.split(' ').flatMap((word) => (word === '' ? [] : (indexTerm(word) ?? [])));
+  return Object.fromEntries(Object.keys(FIELDS).map((field) => [field, countTerms(termsOf(texts[field as SearchField]))])) as DocumentTerms;
 }
 
 /** A monolithic lunr index over the same fields: what the shards must rank exactly like. */
@@ -164,20 +165,19 @@ export function buildSearchFiles(postmortems: readonly Searchable[], catalog: Se
     const perField: number[][] = [];
     const lengthPerField: number[] = [];
     fields.forEach((field, f) => {
-      const [length, list, counts] = terms[field];
       const flat: number[] = [];
-      if (counts.length) {
-        list.split(' ').forEach((term, k) => {
-          let index = termIndex.get(term);
-          if (index === undefined) {
-            index = termIndex.size;
-            termIndex.set(term, index);
-            documentsWithTerm.push(0);
-          }
-          documentsWithTerm[index]!++;
-          flat.push(index, counts[k]!);
-        });
-      }
+      let length = 0;
+      eachTerm(terms[field], (term, tf) => {
+        let index = termIndex.get(term);
+        if (index === undefined) {
+          index = termIndex.size;
+          termIndex.set(term, index);
+          documentsWithTerm.push(0);
+        }
+        documentsWithTerm[index]!++;
+        flat.push(index, tf);
+        length += tf;
+      });
       perField.push(flat);
       lengthPerField.push(length);
       totals[f]! += length;
