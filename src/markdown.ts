@@ -1,13 +1,15 @@
 /**
  * The Markdown dialect of postmortem bodies: CommonMark plus GFM (tables, task lists,
- * strikethrough, footnotes, autolink literals), parsed by micromark into mdast exactly as
- * remark-parse with remark-gfm does.
+ * strikethrough, footnotes, autolink literals), parsed into mdast exactly as remark-parse with
+ * remark-gfm does.
  *
- * GFM's constructs cost time on every character of prose: autolink literals, for one, try each
- * word as the start of an e-mail address, which more than doubles the parse time of plain
- * text. Each construct is therefore switched on only when the characters it needs occur in the
- * text (a table needs a delimiter row, an autolink literal `www.`, `http(s)://` or `@`…); without them it
- * cannot match, so the tree is the same. A property test compares it with remark-gfm's.
+ * Two parsers build that tree:
+ * - satteri, the native parser Astro 7 renders Markdown with, about 14 times faster than remark's
+ *   micromark on postmortem bodies, for every text it is known to parse as remark does;
+ * - remark's own parser (micromark and the GFM extensions) for texts holding one of the rare
+ *   shapes on which satteri disagrees (`SATTERI_DIFFERS`).
+ * test/markdown.property.test.ts holds every text, whichever parser takes it, to remark-gfm's
+ * tree; the shapes below are the ones it found.
  */
 import type { Root } from 'mdast';
 import { fromMarkdown, type Extension as MdastExtension } from 'mdast-util-from-markdown';
@@ -22,6 +24,32 @@ import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import type { Extension as MicromarkExtension } from 'micromark-util-types';
+import { markdownToMdast } from 'satteri';
+
+/** Shapes of text that satteri parses otherwise than remark (satteri 0.10). */
+export const SATTERI_DIFFERS: readonly { shape: RegExp; why: string }[] = [
+  { shape: /\*_|_\*/, why: 'a `*` next to a `_`: satteri does not count the `_` as punctuation when it decides what can open or close emphasis' },
+  { shape: /\\([*_])\1/, why: 'an escaped `*` or `_` before another: satteri counts the escaped one in the delimiter run' },
+  { shape: /[\uD800-\uDFFF]/, why: 'a character outside the Basic Multilingual Plane (an emoji): satteri counts symbols among them as punctuation, micromark does not' },
+  { shape: /^.*\|.*(?:www\.|:\/\/|@)|(?:www\.|:\/\/|@).*\|/im, why: 'an address on a line with a `|`: in a table satteri can take the cell delimiter into the link' },
+  { shape: /(?:^|[^\s(\w.+-])[\w.+-]+@/m, why: 'an e-mail address right after a character other than a blank or `(` (a `/`, an `é`): remark links it, satteri does not' },
+  { shape: /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+\[[ xX]\][ \t]*$/m, why: 'a task item whose checkbox ends its line: satteri keeps the next line\'s indent as text' },
+  { shape: /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+\[[ xX]\].*\n[ \t>]*(?:=+|-+)[ \t]*$/m, why: 'a task item underlined into a heading: satteri keeps the checkbox, remark reads `[ ]` as text' },
+  { shape: /^[ \t]*>[ \t>]*(?:`{3,}|~{3,})/m, why: 'a code fence in a block quote: satteri ends an unclosed one later' },
+  { shape: /\[\^[^\]\n]*\]:/, why: 'a footnote definition: remark nests one that starts another, satteri does not' },
+  { shape: /\\\n/, why: 'a backslash hard break: satteri keeps it as text inside a link' },
+  { shape: /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:`{3,}|~{3,}).*&/m, why: 'a character reference in a code fence\'s info: remark decodes it, satteri does not' },
+  { shape: /<[a-zA-Z!?/]/, why: 'raw HTML: in a list item satteri keeps the line ending in the HTML' },
+];
+
+const SATTERI_OPTIONS = { features: { gfm: true, frontmatter: false } } as const;
+
+export function parseMarkdown(source: string): Root {
+  // CommonMark replaces U+0000 with U+FFFD (remark does; satteri does not). Same length, so no
+  // position moves.
+  const text = source.includes('\0') ? source.replaceAll('\0', '\uFFFD') : source;
+  return SATTERI_DIFFERS.some(({ shape }) => shape.test(text)) ? parseWithRemark(text) : (markdownToMdast(text, SATTERI_OPTIONS) as Root);
+}
 
 interface Construct {
   /** True when the text could hold the construct; false only when it certainly cannot. */
@@ -30,7 +58,13 @@ interface Construct {
   tree: MdastExtension;
 }
 
-/** In remark-gfm's order, which decides which construct wins where two could start. */
+/**
+ * remark's parser. GFM's constructs cost micromark time on every character of prose, so each is
+ * switched on only when the characters it needs occur in the text (a table needs a delimiter
+ * row, an autolink literal `www.`, `http(s)://` or `@`…); without them it cannot match, so the
+ * tree is the same. In remark-gfm's order, which decides which construct wins where two could
+ * start.
+ */
 const CONSTRUCTS: readonly Construct[] = [
   { possible: (t) => /www\.|https?:\/\/|@/i.test(t), syntax: gfmAutolinkLiteral(), tree: gfmAutolinkLiteralFromMarkdown() },
   { possible: (t) => t.includes('[^'), syntax: gfmFootnote(), tree: gfmFootnoteFromMarkdown() },
@@ -42,7 +76,7 @@ const CONSTRUCTS: readonly Construct[] = [
 
 const optionsBySet = new Map<number, { extensions: MicromarkExtension[]; mdastExtensions: MdastExtension[] }>();
 
-export function parseMarkdown(source: string): Root {
+export function parseWithRemark(source: string): Root {
   let set = 0;
   CONSTRUCTS.forEach((construct, bit) => {
     if (construct.possible(source)) set |= 1 << bit;
