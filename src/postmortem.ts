@@ -17,7 +17,7 @@ import { parseMarkdown } from './markdown.ts';
 import { parseRemediation, type RemediationItem } from './remediation.ts';
 import { renderInlines, renderNodes } from './render.ts';
 import { documentTerms, type DocumentTerms, type TermCounts } from './search-index.ts';
-import { checkBodyPlaceholders, checkLinks, checkRawHtml, hasContent, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
+import { checkBody, hasContent, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
 import { durations, parseTimeline, type Durations, type TimelineEntry } from './timeline.ts';
 import { parseYaml, type YamlResult } from './yaml.ts';
 
@@ -106,9 +106,7 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog, {
     const body = split.body;
     const tree = parseMarkdown(body);
     sections = splitSections(tree, body, diagnostics, { line: split.bodyLine, column: 1 });
-    checkRawHtml(tree, diagnostics);
-    checkLinks(tree, diagnostics);
-    checkBodyPlaceholders(tree, diagnostics);
+    checkBody(tree, diagnostics);
 
     const section = (name: string) => sections.find((s) => s.key === sectionKey(name));
     const timelineSection = section('Timeline');

@@ -2,7 +2,7 @@
  * Splitting a postmortem body into its `##` sections and checking the section rules:
  * the four required sections present, not empty and not repeated; no raw HTML; no placeholders.
  */
-import type { Heading, List, Root, RootContent } from 'mdast';
+import type { Definition, Heading, Html, Image, Link, List, Nodes, Root, RootContent, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { quote, type Diagnostics, type Position } from './diagnostics.ts';
@@ -112,32 +112,60 @@ export const listsOf = (section: ParsedSection | undefined): List[] =>
   (section?.nodes ?? []).filter((node): node is List => node.type === 'list');
 
 /**
- * Raw HTML is refused where it is written: the site renders Markdown without it, so it would
- * silently vanish (and it is the way scripts would get in). HTML comments are allowed.
+ * The rules on what the body's text holds, in one walk of the tree, in document order:
+ * - raw HTML is refused where it is written: the site renders Markdown without it, so it would
+ *   silently vanish (and it is the way scripts would get in); HTML comments are allowed;
+ * - links and images may use only schemes the site keeps;
+ * - `TODO` must not be left in the text (code is exempt: a quoted log line may say TODO).
  */
-export function checkRawHtml(tree: Root, diagnostics: Diagnostics): void {
-  visit(tree, 'html', (node) => {
-    if (node.value.trimStart().startsWith('<!--')) return;
-    diagnostics.report('html-raw', pos(node), `Raw HTML ${quote(node.value.trim(), 40)} is not allowed; use Markdown instead (HTML is removed from the site).`);
-  });
+export function checkBody(tree: Root, diagnostics: Diagnostics): void {
+  const walk = (node: Nodes): void => {
+    switch (node.type) {
+      case 'html':
+        checkHtml(node, diagnostics);
+        return;
+      case 'text':
+        checkPlaceholder(node, diagnostics);
+        return;
+      case 'link':
+      case 'image':
+      case 'definition':
+        checkLink(node, diagnostics);
+    }
+    if ('children' in node) for (const child of node.children) walk(child);
+  };
+  walk(tree);
+}
+
+function checkHtml(node: Html, diagnostics: Diagnostics): void {
+  if (node.value.trimStart().startsWith('<!--')) return;
+  diagnostics.report('html-raw', pos(node), `Raw HTML ${quote(node.value.trim(), 40)} is not allowed; use Markdown instead (HTML is removed from the site).`);
 }
 
 /** Schemes a link may use on the site; anything else (`javascript:`, `data:`, `vbscript:`) is dropped. */
 const SAFE_SCHEME = /^(?:https?|mailto):/i;
 const HAS_SCHEME = /^[a-z][a-z0-9+.-]*:/i;
 
-export function checkLinks(tree: Root, diagnostics: Diagnostics): void {
-  visit(tree, ['link', 'image', 'definition'], (node) => {
-    if (!('url' in node)) return;
-    // Browsers ignore tabs, newlines and leading control characters in a scheme.
-    const url = node.url.replace(/[\u0000-\u0020]/g, '');
-    if (!HAS_SCHEME.test(url) || SAFE_SCHEME.test(url)) return;
-    const what = node.type === 'image' ? 'Image' : 'Link';
-    diagnostics.report('link-unsafe', pos(node), `${what} ${quote(node.url, 40)} will be removed from the site: only http(s), mailto and relative addresses are kept.`);
-  });
+function checkLink(node: Link | Image | Definition, diagnostics: Diagnostics): void {
+  // Browsers ignore tabs, newlines and leading control characters in a scheme.
+  const url = node.url.replace(/[\u0000-\u0020]/g, '');
+  if (!HAS_SCHEME.test(url) || SAFE_SCHEME.test(url)) return;
+  const what = node.type === 'image' ? 'Image' : 'Link';
+  diagnostics.report('link-unsafe', pos(node), `${what} ${quote(node.url, 40)} will be removed from the site: only http(s), mailto and relative addresses are kept.`);
 }
 
 export const PLACEHOLDER = /\bTODO\b/;
+
+function checkPlaceholder(node: Text, diagnostics: Diagnostics): void {
+  const match = PLACEHOLDER.exec(node.value);
+  if (!match || !node.position) return;
+  const before = node.value.slice(0, match.index);
+  const lines = before.split('\n');
+  const line = node.position.start.line + lines.length - 1;
+  const column = lines.length === 1 ? node.position.start.column + before.length : lines[lines.length - 1]!.length + 1;
+  const around = node.value.slice(Math.max(0, match.index - 20)).trim();
+  diagnostics.report('placeholder', { line, column }, `Placeholder \`TODO\` left in the text: ${quote(match.index > 20 ? `…${around}` : around, 50)}; write the real content.`);
+}
 
 /** Plain text of a block, with its paragraphs, list items and table cells kept apart. */
 function plainText(node: RootContent): string {
@@ -147,16 +175,3 @@ function plainText(node: RootContent): string {
 }
 const BLOCK_SEPARATORS: Partial<Record<RootContent['type'], string>> = { list: '\n', listItem: '\n', blockquote: '\n\n', table: '\n', tableRow: ' | ' };
 
-/** `TODO` left in body text (code is exempt: a quoted log line may say TODO). */
-export function checkBodyPlaceholders(tree: Root, diagnostics: Diagnostics): void {
-  visit(tree, 'text', (node) => {
-    const match = PLACEHOLDER.exec(node.value);
-    if (!match || !node.position) return;
-    const before = node.value.slice(0, match.index);
-    const lines = before.split('\n');
-    const line = node.position.start.line + lines.length - 1;
-    const column = lines.length === 1 ? node.position.start.column + before.length : lines[lines.length - 1]!.length + 1;
-    const around = node.value.slice(Math.max(0, match.index - 20)).trim();
-    diagnostics.report('placeholder', { line, column }, `Placeholder \`TODO\` left in the text: ${quote(match.index > 20 ? `…${around}` : around, 50)}; write the real content.`);
-  });
-}
