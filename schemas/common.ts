@@ -19,5 +19,13 @@ export const calendarDate = () => z.iso.date({ error: 'a calendar date written Y
 /** An absolute http(s) URL. */
 export const httpUrl = () => z.url({ protocol: /^https?$/, error: 'an absolute http(s) URL' });
 
+// One instance of each for the checks made outside a schema, once per value.
+const CALENDAR_DATE = calendarDate();
+const HTTP_URL = httpUrl();
+/** True when `value` is a calendar date written YYYY-MM-DD, as `calendarDate()` accepts. */
+export const isCalendarDate = (value: unknown): boolean => CALENDAR_DATE.safeParse(value).success;
+/** True when `value` is an absolute http(s) URL, as `httpUrl()` accepts. */
+export const isHttpUrl = (value: unknown): boolean => HTTP_URL.safeParse(value).success;
+
 /** A non-empty line of text with an upper bound. */
 export const text = (max: number) => z.string().trim().min(1).max(max);

@@ -3,13 +3,13 @@
  * shows. Taken from `--today`, else from SOURCE_DATE_EPOCH (reproducible-builds.org), else the
  * clock; always a UTC calendar day, so the time zone of the machine never changes a build.
  */
-import { calendarDate } from '../schemas/common.ts';
+import { isCalendarDate } from '../schemas/common.ts';
 
 export class BuildDateError extends Error {}
 
 export function buildDate({ today, env = process.env, now = () => new Date() }: { today?: string; env?: NodeJS.ProcessEnv; now?: () => Date } = {}): string {
   if (today !== undefined) {
-    if (!calendarDate().safeParse(today).success) throw new BuildDateError(`--today ${JSON.stringify(today)} is not a date; write it YYYY-MM-DD, like 2024-03-05.`);
+    if (!isCalendarDate(today)) throw new BuildDateError(`--today ${JSON.stringify(today)} is not a date; write it YYYY-MM-DD, like 2024-03-05.`);
     return today;
   }
   const epoch = env.SOURCE_DATE_EPOCH;

@@ -26,20 +26,26 @@ import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
 import type { Extension as MicromarkExtension } from 'micromark-util-types';
 import { markdownToMdast } from 'satteri';
 
-/** Shapes of text that satteri parses otherwise than remark (satteri 0.10). */
-export const SATTERI_DIFFERS: readonly { shape: RegExp; why: string }[] = [
-  { shape: /\*_|_\*/, why: 'a `*` next to a `_`: satteri does not count the `_` as punctuation when it decides what can open or close emphasis' },
-  { shape: /\\([*_])\1/, why: 'an escaped `*` or `_` before another: satteri counts the escaped one in the delimiter run' },
+/**
+ * Shapes of text that satteri parses otherwise than remark (satteri 0.10). `needs` is a string
+ * any text of the shape contains, a quick test before the expression's.
+ */
+export const SATTERI_DIFFERS: readonly { needs?: string; shape: RegExp; why: string }[] = [
+  { needs: '_', shape: /\*_|_\*/, why: 'a `*` next to a `_`: satteri does not count the `_` as punctuation when it decides what can open or close emphasis' },
+  { needs: '\\', shape: /\\([*_])\1/, why: 'an escaped `*` or `_` before another: satteri counts the escaped one in the delimiter run' },
   { shape: /[\uD800-\uDFFF]/, why: 'a character outside the Basic Multilingual Plane (an emoji): satteri counts symbols among them as punctuation, micromark does not' },
-  { shape: /^.*\|.*(?:www\.|:\/\/|@)|(?:www\.|:\/\/|@).*\|/im, why: 'an address on a line with a `|`: in a table satteri can take the cell delimiter into the link' },
-  { shape: /(?:^|[^\s(\w.+-])[\w.+-]+@/m, why: 'an e-mail address right after a character other than a blank or `(` (a `/`, an `é`): remark links it, satteri does not' },
-  { shape: /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+\[[ xX]\][ \t]*$/m, why: 'a task item whose checkbox ends its line: satteri keeps the next line\'s indent as text' },
-  { shape: /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+\[[ xX]\].*\n[ \t>]*(?:=+|-+)[ \t]*$/m, why: 'a task item underlined into a heading: satteri keeps the checkbox, remark reads `[ ]` as text' },
-  { shape: /^[ \t]*>[ \t>]*(?:`{3,}|~{3,})/m, why: 'a code fence in a block quote: satteri ends an unclosed one later' },
-  { shape: /\[\^[^\]\n]*\]:/, why: 'a footnote definition: remark nests one that starts another, satteri does not' },
+  { needs: '|', shape: /^.*\|.*(?:www\.|:\/\/|@)|(?:www\.|:\/\/|@).*\|/im, why: 'an address on a line with a `|`: in a table satteri can take the cell delimiter into the link' },
+  { needs: '@', shape: /(?:^|[^\s(\w.+-])[\w.+-]+@/m, why: 'an e-mail address right after a character other than a blank or `(` (a `/`, an `é`): remark links it, satteri does not' },
+  {
+    needs: '[',
+    shape: /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+\[[ xX]\](?:[ \t]*$|(?=([^\n]*))\1\n[ \t>]*(?:=+|-+)[ \t]*$)/m,
+    why: 'a task item whose checkbox ends its line (satteri keeps the next line\'s indent as text) or that is underlined into a heading (satteri keeps the checkbox, remark reads `[ ]` as text)',
+  },
+  { needs: '>', shape: /^[ \t]*>[ \t>]*(?:`{3,}|~{3,})/m, why: 'a code fence in a block quote: satteri ends an unclosed one later' },
+  { needs: '[^', shape: /\[\^[^\]\n]*\]:/, why: 'a footnote definition: remark nests one that starts another, satteri does not' },
   { shape: /\\\n/, why: 'a backslash hard break: satteri keeps it as text inside a link' },
-  { shape: /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:`{3,}|~{3,}).*&/m, why: 'a character reference in a code fence\'s info: remark decodes it, satteri does not' },
-  { shape: /<[a-zA-Z!?/]/, why: 'raw HTML: in a list item satteri keeps the line ending in the HTML' },
+  { needs: '&', shape: /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:`{3,}|~{3,}).*&/m, why: 'a character reference in a code fence\'s info: remark decodes it, satteri does not' },
+  { needs: '<', shape: /<[a-zA-Z!?/]/, why: 'raw HTML: in a list item satteri keeps the line ending in the HTML' },
 ];
 
 const SATTERI_OPTIONS = { features: { gfm: true, frontmatter: false } } as const;
@@ -48,7 +54,7 @@ export function parseMarkdown(source: string): Root {
   // CommonMark replaces U+0000 with U+FFFD (remark does; satteri does not). Same length, so no
   // position moves.
   const text = source.includes('\0') ? source.replaceAll('\0', '\uFFFD') : source;
-  return SATTERI_DIFFERS.some(({ shape }) => shape.test(text)) ? parseWithRemark(text) : (markdownToMdast(text, SATTERI_OPTIONS) as Root);
+  return SATTERI_DIFFERS.some(({ needs, shape }) => (needs === undefined || text.includes(needs)) && shape.test(text)) ? parseWithRemark(text) : (markdownToMdast(text, SATTERI_OPTIONS) as Root);
 }
 
 interface Construct {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FrontMatter } from '../schemas/frontmatter.ts';
-import { calendarDate, ID_PATTERN } from '../schemas/common.ts';
+import { ID_PATTERN, isCalendarDate } from '../schemas/common.ts';
 import { isTimeZone } from '../schemas/timezone.ts';
 import type { Catalog } from './catalog.ts';
 import { idOf, slug } from './ids.ts';
@@ -130,7 +130,7 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog, {
 
   // Rules across front matter and body
   const start = timeline.find((entry) => entry.marker === 'start');
-  if (start && typeof raw?.date === 'string' && calendarDate().safeParse(raw.date).success && yaml && start.time.slice(0, 10) !== raw.date) {
+  if (start && typeof raw?.date === 'string' && isCalendarDate(raw.date) && yaml && start.time.slice(0, 10) !== raw.date) {
     diagnostics.report('date-mismatch', yaml.locate(['date'], 'value'), `\`date\` is ${raw.date}, but impact started on ${start.time.slice(0, 10)} (UTC) according to the \`[start]\` entry on line ${start.at.line}; \`date\` is the UTC day the impact started.`);
   }
 

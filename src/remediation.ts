@@ -4,7 +4,7 @@
  */
 import type { List } from 'mdast';
 import { location } from 'vfile-location';
-import { calendarDate, httpUrl } from '../schemas/common.ts';
+import { isCalendarDate, isHttpUrl } from '../schemas/common.ts';
 import { quote, type Diagnostics, type Position } from './diagnostics.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -96,13 +96,13 @@ function checkDetail(key: (typeof KEYS)[number], value: string): string | undefi
   if (value === '') return `Detail \`${key}\` is empty.`;
   switch (key) {
     case 'due':
-      return calendarDate().safeParse(value).success ? undefined : `\`due\` is ${quote(value)}; expected a calendar date written YYYY-MM-DD.`;
+      return isCalendarDate(value) ? undefined : `\`due\` is ${quote(value)}; expected a calendar date written YYYY-MM-DD.`;
     case 'type':
       return (ACTION_TYPES as readonly string[]).includes(value)
         ? undefined
         : `Unknown action type ${quote(value)}${didYouMean(value, ACTION_TYPES) || `; expected one of ${ACTION_TYPES.join(', ')}.`}`;
     case 'ticket':
-      return TICKET.test(value) || httpUrl().safeParse(value).success ? undefined : `\`ticket\` is ${quote(value)}; expected a ticket id like \`OPS-123\` or an http(s) URL.`;
+      return TICKET.test(value) || isHttpUrl(value) ? undefined : `\`ticket\` is ${quote(value)}; expected a ticket id like \`OPS-123\` or an http(s) URL.`;
     default:
       return undefined;
   }

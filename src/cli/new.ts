@@ -1,7 +1,7 @@
 import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { calendarDate } from '../../schemas/common.ts';
+import { isCalendarDate } from '../../schemas/common.ts';
 import { idOf, slug } from '../ids.ts';
 import { listPostmortems, loadCatalog } from '../loader.ts';
 import { postmortemTemplate } from '../template.ts';
@@ -31,7 +31,7 @@ export interface NewOptions {
 export async function createPostmortem({ cwd, title, content = 'content', date, today }: NewOptions): Promise<CommandResult> {
   if (!title?.trim()) throw new UsageError('Give the postmortem a title: hindsight new "Queue workers stalled".');
   const day = date ?? today ?? DateTime.local().toISODate()!;
-  if (!calendarDate().safeParse(day).success) throw new UsageError(`--date ${JSON.stringify(day)} is not a calendar date written YYYY-MM-DD.`);
+  if (!isCalendarDate(day)) throw new UsageError(`--date ${JSON.stringify(day)} is not a calendar date written YYYY-MM-DD.`);
 
   const { root, catalog, relative } = await loadCatalog(content, { cwd });
   const id = `${day}-${slug(title)}`;

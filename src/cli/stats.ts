@@ -1,4 +1,4 @@
-import { calendarDate } from '../../schemas/common.ts';
+import { isCalendarDate } from '../../schemas/common.ts';
 import { actionRows } from '../action-items.ts';
 import { buildDate } from '../build-date.ts';
 import { titleOfCause } from '../catalog.ts';
@@ -35,7 +35,7 @@ export interface StatsOptions {
 }
 
 export async function stats({ cwd, content = 'content', since, today, json = false, env = process.env }: StatsOptions): Promise<CommandResult> {
-  if (since !== undefined && !calendarDate().safeParse(since).success) throw new UsageError(`--since ${JSON.stringify(since)} is not a date; write it YYYY-MM-DD, like 2024-01-01.`);
+  if (since !== undefined && !isCalendarDate(since)) throw new UsageError(`--since ${JSON.stringify(since)} is not a date; write it YYYY-MM-DD, like 2024-01-01.`);
   const date = buildDate({ today, env });
   const kb = await loadKnowledgeBase(content, { cwd, cacheDir: cacheDirFor(cwd, env) });
   const published = kb.postmortems.filter((p) => p.data.status === 'published');
