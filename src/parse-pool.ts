@@ -29,41 +29,80 @@ export interface WorkerData {
   catalog: CatalogTexts;
   html: boolean;
 }
-export type WorkerRequest = { batch: number; inputs: ParseInput[] };
-export type WorkerReply = { batch: number; results: ParseResult[] };
+export type WorkerRequest = { inputs: ParseInput[] };
+export type WorkerReply = { results: ParseResult[] };
 
-export async function parseInWorkers(inputs: readonly ParseInput[], { catalog, html, threads = availableParallelism() }: PoolOptions): Promise<ParseResult[]> {
-  const batches: ParseInput[][] = [];
-  for (let i = 0; i < inputs.length; i += BATCH) batches.push(inputs.slice(i, i + BATCH));
-  const results: ParseResult[][] = new Array(batches.length);
-  let next = 0;
-  const count = Math.max(1, Math.min(threads, Math.ceil(batches.length / 2)));
+/**
+ * Worker threads that parse batches as they are handed in: opened before the files are read, so
+ * the workers load their code while the first files are read, and parse while the rest are.
+ */
+export interface ParsePool {
+  /** Parses the inputs on the workers; results in the inputs' order. */
+  parse(inputs: readonly ParseInput[]): Promise<ParseResult[]>;
+  /** Stops the workers once every batch handed in is parsed. */
+  close(): Promise<void>;
+}
+
+export function openParsePool({ catalog, html, threads = availableParallelism() }: PoolOptions): ParsePool {
+  const queue: { inputs: ParseInput[]; done: (results: ParseResult[]) => void; failed: (error: unknown) => void }[] = [];
+  const idle: Worker[] = [];
+  const working = new Map<Worker, (typeof queue)[number]>();
+  let failure: unknown;
   const workerData: WorkerData = { catalog, html };
-  await Promise.all(
-    Array.from({ length: count }, () => {
-      // A larger young generation: parsing allocates many short-lived objects, and the default
-      // one makes the collector run several times as often.
-      const worker = new Worker(new URL('./parse-worker.ts', import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
-      return new Promise<void>((resolve, reject) => {
-        const send = () => {
-          if (next >= batches.length) {
-            void worker.terminate().then(() => resolve());
-            return;
-          }
-          const batch = next++;
-          worker.postMessage({ batch, inputs: batches[batch]! } satisfies WorkerRequest);
-        };
-        worker.on('message', (reply: WorkerReply) => {
-          results[reply.batch] = reply.results;
-          send();
-        });
-        worker.on('error', reject);
-        worker.on('exit', (code) => {
-          if (code !== 0 && next < batches.length) reject(new Error(`A parse worker stopped with exit code ${code}.`));
-        });
-        send();
-      });
-    }),
-  );
-  return results.flat();
+
+  const dispatch = () => {
+    while (idle.length > 0 && queue.length > 0) {
+      const worker = idle.pop()!;
+      const job = queue.shift()!;
+      working.set(worker, job);
+      worker.postMessage({ inputs: job.inputs } satisfies WorkerRequest);
+    }
+  };
+  const fail = (error: unknown) => {
+    failure ??= error;
+    for (const job of [...working.values(), ...queue.splice(0)]) job.failed(failure);
+    working.clear();
+  };
+  const workers = Array.from({ length: Math.max(1, threads) }, () => {
+    // A larger young generation: parsing allocates many short-lived objects, and the default
+    // one makes the collector run several times as often.
+    const worker = new Worker(new URL('./parse-worker.ts', import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
+    worker.on('message', (reply: WorkerReply) => {
+      working.get(worker)?.done(reply.results);
+      working.delete(worker);
+      idle.push(worker);
+      dispatch();
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`A parse worker stopped with exit code ${code}.`));
+    });
+    idle.push(worker);
+    return worker;
+  });
+
+  return {
+    async parse(inputs) {
+      if (failure) throw failure;
+      const batches: Promise<ParseResult[]>[] = [];
+      for (let i = 0; i < inputs.length; i += BATCH) {
+        batches.push(new Promise((done, failed) => queue.push({ inputs: inputs.slice(i, i + BATCH), done, failed })));
+      }
+      dispatch();
+      return (await Promise.all(batches)).flat();
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    },
+  };
+}
+
+/** Parses the inputs on a pool of workers opened for them. */
+export async function parseInWorkers(inputs: readonly ParseInput[], options: PoolOptions): Promise<ParseResult[]> {
+  const pool = openParsePool({ ...options, threads: Math.min(options.threads ?? availableParallelism(), Math.ceil(inputs.length / BATCH / 2)) });
+  try {
+    return await pool.parse(inputs);
+  } finally {
+    await pool.close();
+  }
 }

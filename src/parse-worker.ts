@@ -7,7 +7,7 @@ import { parsePostmortem } from './postmortem.ts';
 const { catalog: texts, html } = workerData as WorkerData;
 const { catalog } = parseCatalog(texts);
 
-parentPort!.on('message', ({ batch, inputs }: WorkerRequest) => {
+parentPort!.on('message', ({ inputs }: WorkerRequest) => {
   const results = inputs.map(({ file, text }) => parsePostmortem(text, file, catalog, { html }));
-  parentPort!.postMessage({ batch, results } satisfies WorkerReply);
+  parentPort!.postMessage({ results } satisfies WorkerReply);
 });
