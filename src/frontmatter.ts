@@ -70,7 +70,8 @@ export function splitFrontMatter(text: string, diagnostics: Diagnostics): Split 
     return body(close);
   }
 
-  const file = matter(text, { language: 'yaml', engines: ENGINES });
+  // Only the block is handed over: gray-matter copies its whole input, and the body is not its concern.
+  const file = matter(lines.slice(0, close + 1).join('\n'), { language: 'yaml', engines: ENGINES });
   // gray-matter's block keeps the line break that ends the opening `---`.
   const yaml = ((file.data as { source?: string }).source ?? '').replace(/^\n/, '');
   return { ...body(close), yaml };
