@@ -186,12 +186,16 @@ export function recurrences(postmortem: Postmortem, links: Links, nearest = Infi
   });
 }
 
+const LUNR_SEPARATOR = lunr.tokenizer.separator;
+
 // Words: lunr's own tokenizer and the index's terms, so similarity and search agree on what a
 // word is.
 export function terms(text: string): string[] {
   const result: string[] = [];
-  for (const token of lunr.tokenizer(text)) {
-    const term = indexTerm(token.toString());
+  // As lunr.tokenizer splits a string, without making a token object of each word.
+  for (const word of text.toLowerCase().split(LUNR_SEPARATOR)) {
+    if (word === '') continue;
+    const term = indexTerm(word);
     if (term !== undefined && term.length > 1 && !/^\d+$/.test(term)) result.push(term);
   }
   return result;

@@ -20,7 +20,7 @@ import lunr from 'lunr';
 import type { Catalog } from './catalog.ts';
 import { day } from './format.ts';
 import type { Postmortem } from './postmortem.ts';
-import { FIELDS, indexable, type SearchField, type Shard } from './search-query.ts';
+import { eachWord, FIELDS, indexable, type SearchField, type Shard } from './search-query.ts';
 import type { Section } from './sections.ts';
 
 /** What the index reads of a postmortem: its terms when they were counted as it was parsed, else its text. */
@@ -94,18 +94,24 @@ const SHARD_BYTES = 16 * 1024;
 const K1 = 1.2;
 const B = 0.75;
 
-/** The text of each field of a postmortem, as the index reads it. */
-export function fieldTexts(p: Searchable, catalog: SearchCatalog): Record<SearchField, string> {
+/** The text of each field of a postmortem, before `indexable`. */
+function fieldSources(p: Searchable, catalog: SearchCatalog): Record<SearchField, string> {
   const causes = p.data.causes.map((id) => `${id} ${catalog.causes?.get(id)?.title ?? ''}`);
   const services = p.data.blast_radius.services.map((id) => `${id} ${catalog.services?.get(id)?.name ?? ''}`);
   return {
-    title: indexable(p.data.title),
-    summary: indexable(p.data.summary),
-    causes: indexable(causes.join(' ')),
-    services: indexable(services.join(' ')),
-    tags: indexable((p.data.tags ?? []).join(' ')),
-    body: indexable(p.sections.map((section) => section.text).join(' ')),
+    title: p.data.title,
+    summary: p.data.summary,
+    causes: causes.join(' '),
+    services: services.join(' '),
+    tags: (p.data.tags ?? []).join(' '),
+    body: p.sections.map((section) => section.text).join(' '),
   };
+}
+
+/** The text of each field of a postmortem, as the index reads it. */
+export function fieldTexts(p: Searchable, catalog: SearchCatalog): Record<SearchField, string> {
+  const sources = fieldSources(p, catalog);
+  return Object.fromEntries(Object.entries(sources).map(([field, text]) => [field, indexable(text)])) as Record<SearchField, string>;
 }
 
 /**
@@ -113,9 +119,16 @@ export function fieldTexts(p: Searchable, catalog: SearchCatalog): Record<Search
  * (on a worker thread) and cached with its data, so a build only adds them up.
  */
 export function documentTerms(p: Searchable, catalog: SearchCatalog): DocumentTerms {
-  const texts = fieldTexts(p, catalog);
-  const termsOf = (text: string) => text.split(' ').flatMap((word) => (word === '' ? [] : (indexTerm(word) ?? [])));
-  return Object.fromEntries(Object.keys(FIELDS).map((field) => [field, countTerms(termsOf(texts[field as SearchField]))])) as DocumentTerms;
+  const sources = fieldSources(p, catalog);
+  const counted = (text: string): TermCounts => {
+    const counts = new Map<string, number>();
+    eachWord(text, (word) => {
+      const term = indexTerm(word);
+      if (term !== undefined) counts.set(term, (counts.get(term) ?? 0) + 1);
+    });
+    return [[...counts.keys()].join(' '), [...counts.values()]];
+  };
+  return Object.fromEntries(Object.keys(FIELDS).map((field) => [field, counted(sources[field as SearchField])])) as DocumentTerms;
 }
 
 /** A monolithic lunr index over the same fields: what the shards must rank exactly like. */

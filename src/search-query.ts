@@ -19,6 +19,11 @@ export function indexable(text: string): string {
   return (text.match(WORD) ?? []).map((word) => word.toLowerCase()).join(' ');
 }
 
+/** Calls `visit` with each word of `indexable(text)`, without building it. */
+export function eachWord(text: string, visit: (word: string) => void): void {
+  for (const [word] of text.matchAll(WORD)) visit(word.toLowerCase());
+}
+
 export function stem(word: string): string {
   return lunr.stemmer(new lunr.Token(word.toLowerCase(), {})).toString();
 }
