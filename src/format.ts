@@ -36,8 +36,13 @@ export const day = remembered((date: string): string => DateTime.fromISO(date, {
 
 /** An ISO instant → `19 Nov 2014, 00:51 UTC`. */
 export function instant(iso: string): string {
+  // Timeline instants are written in UTC (`2014-11-19T00:51:00Z`): their day is formatted once
+  // for all the times of that day, and the time is read off as written.
+  const utc = UTC_INSTANT.exec(iso);
+  if (utc) return `${day(utc[1]!)}, ${utc[2]} UTC`;
   return DateTime.fromISO(iso, { zone: 'utc', locale: LOCALE }).toFormat("d LLL yyyy, HH:mm 'UTC'");
 }
+const UTC_INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?Z$/;
 
 /** Whole days between two calendar dates or instants. */
 export function daysBetween(from: string, to: string): number {

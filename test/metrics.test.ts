@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { actionRows, followThrough } from '../src/action-items.ts';
 import { actionRecords, actionsCsv, incidentRecords, incidentsCsv, neutralize } from '../src/exports.ts';
-import { duration, plural, whole } from '../src/format.ts';
+import { DateTime } from 'luxon';
+import { duration, instant, plural, whole } from '../src/format.ts';
 import { quantile, quarterOf, quarterRange, trends } from '../src/metrics.ts';
 import { catalog } from './helpers/catalog.ts';
 import { makePostmortem } from './helpers/postmortems.ts';
@@ -127,5 +128,12 @@ describe('figures as the site writes them', () => {
     expect([plural(1, 'incident'), plural(9988, 'incident')]).toEqual(['1 incident', '9,988 incidents']);
     expect(duration(5510)).toBe('3 d 19 h 50 min');
     expect(duration(5510)).toBe('3 d 19 h 50 min'); // remembered, the same the second time
+  });
+
+  it('writes an instant as luxon formats it, whether UTC as the timeline writes it or with an offset', () => {
+    const instants = ['2014-11-19T00:51:00Z', '2024-02-29T23:59Z', '2019-09-01T07:05:30.250Z', '2014-11-19T00:51:00+05:30', '2021-03-28T01:30:00-07:00'];
+    const luxon = (iso: string) => DateTime.fromISO(iso, { zone: 'utc', locale: 'en-GB' }).toFormat("d LLL yyyy, HH:mm 'UTC'");
+    expect(instants.map(instant)).toEqual(instants.map(luxon));
+    expect(instant('2019-09-01T07:05:00Z')).toBe('1 Sept 2019, 07:05 UTC');
   });
 });
