@@ -226,31 +226,40 @@ export function aboutTerms(p: Postmortem): TermCounts {
  */
 function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<string, readonly Postmortem[]>): Map<string, Similar[]> {
   const n = postmortems.length;
-  const counts = postmortems.map((p) => {
-    const tf = new Map<string, number>();
-    eachTerm(p.terms?.about ?? aboutTerms(p), (term, count) => tf.set(term, count));
-    return tf;
+  // Terms as numbers (in order of first use), each incident's as a list of them with counts.
+  const termIds = new Map<string, number>();
+  const df: number[] = [];
+  const documents = postmortems.map((p) => {
+    const terms: number[] = [];
+    const counts: number[] = [];
+    eachTerm(p.terms?.about ?? aboutTerms(p), (term, count) => {
+      let id = termIds.get(term);
+      if (id === undefined) {
+        id = df.length;
+        termIds.set(term, id);
+        df.push(0);
+      }
+      df[id]!++;
+      terms.push(id);
+      counts.push(count);
+    });
+    return { terms, counts };
   });
-  const df = new Map<string, number>();
-  for (const tf of counts) for (const term of tf.keys()) df.set(term, (df.get(term) ?? 0) + 1);
   const large = n > LARGE;
   const maxDf = large ? 100 : Math.max(100, Math.ceil(n / 50));
-  // term → [incident index, normalized weight] for every incident with the term.
-  const postings = new Map<string, [number, number][]>();
-  const vectors = counts.map((tf, i) => {
-    const vector: [string, number][] = [];
-    let norm = 0;
-    for (const [term, count] of tf) {
-      const weight = (1 + Math.log(count)) * Math.log(1 + n / df.get(term)!);
-      vector.push([term, weight]);
-      norm += weight * weight;
-    }
-    norm = Math.sqrt(norm) || 1;
-    for (const entry of vector) {
-      entry[1] /= norm;
-      if (df.get(entry[0])! <= maxDf) push(postings, entry[0], [i, entry[1]]);
-    }
-    return vector;
+  // Per term: the incidents that have it, and its normalized weight in each.
+  const postings = df.map(() => ({ incidents: [] as number[], weights: [] as number[] }));
+  const vectors = documents.map(({ terms, counts }, i) => {
+    const weights = terms.map((term, k) => (1 + Math.log(counts[k]!)) * Math.log(1 + n / df[term]!));
+    const norm = Math.sqrt(weights.reduce((sum, weight) => sum + weight * weight, 0)) || 1;
+    terms.forEach((term, k) => {
+      weights[k]! /= norm;
+      if (df[term]! <= maxDf) {
+        postings[term]!.incidents.push(i);
+        postings[term]!.weights.push(weights[k]!);
+      }
+    });
+    return { terms, weights };
   });
 
   const result = new Map<string, Similar[]>();
@@ -258,12 +267,17 @@ function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<str
   const scores = new Float64Array(n);
   const touched: number[] = [];
   postmortems.forEach((postmortem, i) => {
-    const vector = large ? [...vectors[i]!].sort((a, b) => b[1] - a[1]).slice(0, TOP_TERMS) : vectors[i]!;
-    for (const [term, weight] of vector) {
-      for (const [j, other] of postings.get(term) ?? []) {
+    const { terms, weights } = vectors[i]!;
+    let order = terms.map((_, k) => k);
+    if (large) order = order.sort((a, b) => weights[b]! - weights[a]!).slice(0, TOP_TERMS);
+    for (const k of order) {
+      const weight = weights[k]!;
+      const { incidents, weights: others } = postings[terms[k]!]!;
+      for (let m = 0; m < incidents.length; m++) {
+        const j = incidents[m]!;
         if (j === i) continue;
         if (scores[j] === 0) touched.push(j);
-        scores[j]! += weight * other;
+        scores[j]! += weight * others[m]!;
       }
     }
     const explicit = new Set(related.get(postmortem.id) ?? []);
