@@ -4,7 +4,8 @@
  * never a Date shifted by the machine's time zone); no tags, no anchors or aliases, no
  * duplicate keys, and size and nesting limits checked before the parser sees the text.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { location } from 'vfile-location';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { quote, type Diagnostics, type Position } from './diagnostics.ts';
 
 export const YAML_MAX_BYTES = 64 * 1024;
@@ -31,9 +32,7 @@ export function parseYaml(source: string, firstLine: number, diagnostics: Diagno
     return unreadable;
   }
 
-  const lineCounter = new LineCounter();
   const doc = parseDocument(source, {
-    lineCounter,
     schema: 'core',
     version: '1.2',
     uniqueKeys: true,
@@ -41,9 +40,12 @@ export function parseYaml(source: string, firstLine: number, diagnostics: Diagno
     strict: true,
     prettyErrors: false,
   });
+  // Offsets to lines from the text itself: yaml's LineCounter misses the line breaks inside an
+  // unclosed quoted scalar, which put positions past the end of their line.
+  const lines = location(source);
   const at = (offset: number): Position => {
-    const { line, col } = lineCounter.linePos(offset);
-    return { line: firstLine + line - 1, column: col };
+    const point = lines.toPoint(Math.min(Math.max(offset, 0), source.length));
+    return point ? { line: firstLine + point.line - 1, column: point.column } : { line: firstLine, column: 1 };
   };
 
   let readable = doc.errors.length === 0;

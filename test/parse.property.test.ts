@@ -35,6 +35,23 @@ describe('parsePostmortem on arbitrary input', () => {
     fc.assert(fc.property(fc.array(fc.oneof(piece, fc.string({ maxLength: 20 })), { maxLength: 40 }), (parts) => assertLocated(parts.join('\n'))), { numRuns: 500 });
   });
 
+  it('locates YAML errors after an unclosed quote on real lines (yaml\'s own line counter put them past the line end)', () => {
+    const lines = validPostmortem.split('\n');
+    lines[8] = `${lines[8]!.slice(0, 36)} }D!'`;
+    const text = lines.join('\n');
+    assertLocated(text);
+    const { diagnostics } = parsePostmortem(text, 'p.md', catalog);
+    expect(diagnostics.filter((d) => d.rule === 'yaml-syntax').map((d) => `${d.line}:${d.column} ${d.message}`)).toMatchInlineSnapshot(`
+      [
+        "9:15 YAML syntax error: Unexpected flow-map-end token in YAML stream: "}".",
+        "9:16 YAML syntax error: Unexpected scalar token in YAML stream: "D!'\\n  scope".",
+        "10:8 YAML syntax error: Unexpected map-value-ind token in YAML stream: ":".",
+        "10:10 YAML syntax error: Unexpected scalar token in YAML stream: "global\\n  services".",
+        "11:11 YAML syntax error: Unexpected map-value-ind token in YAML stream: ":".",
+      ]
+    `);
+  });
+
   it('never throws on mutations of a valid postmortem', () => {
     const lines = validPostmortem.split('\n');
     fc.assert(
