@@ -13,7 +13,7 @@ import type { Diagnostic } from './diagnostics.ts';
 import { assembleKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
 import { digestOf, ParseCache } from './parse-cache.ts';
 import { openParsePool, WORKER_THRESHOLD, type ParseInput } from './parse-pool.ts';
-// The parser (micromark, YAML, zod's checks) is loaded only when a file must be parsed here.
+// The parser (Markdown, YAML, zod's checks) is loaded only when a file must be parsed here.
 import type { ParseResult } from './postmortem.ts';
 
 /** The content folder is missing or is not a folder: nothing can be checked (exit status 2). */
@@ -98,7 +98,9 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
       }
       if (!pool) here.push(...misses);
       else if (misses.length > 0) {
-        pooled.push(pool.parse(misses.map((m) => m.input)).then((out) => misses.forEach(({ index, key }, j) => parsed(index, key, out[j]!))));
+        const batch = pool.parse(misses.map((m) => m.input)).then((out) => misses.forEach(({ index, key }, j) => parsed(index, key, out[j]!)));
+        batch.catch(() => {}); // awaited below, with the others; not an unhandled rejection meanwhile
+        pooled.push(batch);
         // Let the workers' replies in, so each gets its next batch while the rest is read.
         await new Promise((resolve) => setImmediate(resolve));
       }
