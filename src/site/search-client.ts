@@ -59,9 +59,25 @@ export async function find(query: string, filters: Filters = {}): Promise<Result
   });
 }
 
-/** The rows of some results, to draw them. */
-export function rows(results: readonly Result[]): Promise<SearchDocument[]> {
-  return Promise.all(results.map(({ n }) => load<SearchDocument>(`docs/${n}.json`)));
+/**
+ * Draws the rows of some results in their order as their files arrive: each as soon as it and
+ * the ones above it are in, so the first result shows without waiting for the last. `place` gets
+ * each row's element (`first` for the first one); drawing stops, returning false, as soon as
+ * `current()` is false (a newer search started).
+ */
+export async function drawRows(
+  results: readonly Result[],
+  render: (row: SearchDocument, result: Result) => HTMLLIElement,
+  place: (item: HTMLLIElement, first: boolean) => void,
+  current: () => boolean,
+): Promise<boolean> {
+  const rows = results.map(({ n }) => load<SearchDocument>(`docs/${n}.json`));
+  for (const [i, row] of rows.entries()) {
+    const document = await row;
+    if (!current()) return false;
+    place(render(document, results[i]!), i === 0);
+  }
+  return current();
 }
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
