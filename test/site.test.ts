@@ -141,13 +141,18 @@ describe('hindsight build', () => {
       const env = { HINDSIGHT_CACHE_DIR: path.join(tmp, 'cache') };
       await buildSite(content, out, { env });
       const file = (id: string) => path.join(content, 'postmortems', id.slice(0, 4), `${id}.md`);
-      const edits: [string, (text: string) => string, RegExp][] = [
-        ['2014-11-19-azure-storage', (t) => t.replace('## Root cause\n\n', '## Root cause\n\nOne more sentence of the body. '), /, 4[0-2] of 43 incident, cause and service pages unchanged/],
-        ['2012-02-29-azure-leap-day', (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), /unchanged/],
-        ['2013-02-22-azure-storage-certificate', (t) => t.replace('- [ ]', '- [x]'), /unchanged/],
+      const edit = (id: string, change: (text: string) => string) => async () => writeFile(file(id), change(await readFile(file(id), 'utf8')));
+      // A new incident (a copy under another id), then gone again: its page must come and go.
+      const copy = '2017-01-01-cloudflare-leap-second-again';
+      const edits: [string, () => Promise<void>, RegExp][] = [
+        ['2014-11-19-azure-storage', edit('2014-11-19-azure-storage', (t) => t.replace('## Root cause\n\n', '## Root cause\n\nOne more sentence of the body. ')), /, 4[0-2] of 43 incident, cause and service pages unchanged/],
+        ['2012-02-29-azure-leap-day', edit('2012-02-29-azure-leap-day', (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)')), /unchanged/],
+        ['2013-02-22-azure-storage-certificate', edit('2013-02-22-azure-storage-certificate', (t) => t.replace('- [ ]', '- [x]')), /unchanged/],
+        [`${copy} added`, async () => writeFile(file(copy), await readFile(file('2017-01-01-cloudflare-leap-second'), 'utf8')), /^Built 15 incident pages/m],
+        [`${copy} removed`, async () => rm(file(copy)), /^Built 14 incident pages/m],
       ];
-      for (const [id, edit, message] of edits) {
-        await writeFile(file(id), edit(await readFile(file(id), 'utf8')));
+      for (const [id, change, message] of edits) {
+        await change();
         expect(await buildSite(content, out, { env })).toMatch(message);
         const clean = path.join(tmp, 'clean');
         await buildSite(content, clean, { env: { HINDSIGHT_CACHE_DIR: 'off' } });

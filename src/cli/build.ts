@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-// Tens of thousands of small files are linked, written and removed synchronously: several times
-// quicker than as many asynchronous calls, and a build has nothing else to do meanwhile.
-import { copyFileSync, linkSync, mkdirSync, rmSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+// Tens of thousands of small files are moved and removed synchronously: several times quicker
+// than as many asynchronous calls, and a build has nothing else to do meanwhile.
+import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDate } from '../build-date.ts';
@@ -10,7 +10,7 @@ import { hasErrors } from '../diagnostics.ts';
 import { loadKnowledgeBase } from '../loader.ts';
 import { cacheDirFor } from '../parse-cache.ts';
 import { formatPretty } from '../reporters.ts';
-import { handedPlan, handOver, publishedOf } from '../site/data.ts';
+import { handedPlan, handOver, keptSearchFiles, publishedOf } from '../site/data.ts';
 import { siteCodeDigest, type PreviousBuild } from '../site/incremental.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
@@ -19,7 +19,7 @@ export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR] [--
 Validates the content folder and, when it has no error, builds the static site. With any
 error nothing is written and the previous output is left untouched. The same content and
 build date give byte-identical output. Files that have not changed since the last build are
-not parsed again, and pages that show nothing new are taken from the previous output; the
+not parsed again, and pages that show nothing new are left as they are in the output; the
 cache is in node_modules/.cache/hindsight (HINDSIGHT_CACHE_DIR sets another, \`off\` none).
 
 Options:
@@ -80,18 +80,21 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   try {
     await inFolder(PACKAGE_ROOT, () => astroBuild({ root: PACKAGE_ROOT, outDir: partial, logLevel: 'warn' }));
     plan = handedPlan();
-    if (plan && previousBuild) {
-      const unchanged = [...plan.pages.keys()].filter((address) => !plan!.render.has(address));
-      reuse(previousBuild.dir, partial, unchanged);
+    if (previousBuild && (await exists(outDir))) {
+      // Incremental: the pages that show nothing new and the search files written the same stay
+      // where they are; what was written moves in, and what the site no longer has goes.
+      const unchanged = plan ? [...plan.pages.keys()].filter((address) => !plan!.render.has(address)) : [];
+      update(outDir, partial, [...unchanged.map((address) => path.join('.', address, 'index.html')), ...keptSearchFiles()]);
       kept = unchanged.length;
+    } else {
+      // Two renames, never a moment without a site: the old one moves aside, the new one in.
+      const hadOutput = await rename(outDir, previous).then(() => true, (error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return false;
+        throw error;
+      });
+      await rename(partial, outDir);
+      if (hadOutput) rmSync(previous, { recursive: true, force: true });
     }
-    // Two renames, never a moment without a site: the old one moves aside, the new one in.
-    const hadOutput = await rename(outDir, previous).then(() => true, (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    });
-    await rename(partial, outDir);
-    if (hadOutput) rmSync(previous, { recursive: true, force: true });
     if (plan && record) {
       await mkdir(path.dirname(record), { recursive: true });
       await writeFile(record, JSON.stringify(Object.fromEntries(plan.pages)));
@@ -123,16 +126,43 @@ async function inFolder<T>(folder: string, run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Pages that show nothing new: linked (or copied) from the previous output into the new one, synchronously as above. */
-function reuse(from: string, to: string, addresses: readonly string[]): void {
-  for (const address of addresses) {
-    const target = path.join(to, address, 'index.html');
-    mkdirSync(path.dirname(target), { recursive: true });
-    const source = path.join(from, address, 'index.html');
-    try {
-      linkSync(source, target);
-    } catch {
-      copyFileSync(source, target);
+const exists = (file: string) => stat(file).then(() => true, () => false);
+
+/** Every file under `dir`, as paths relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
+}
+
+/**
+ * Brings the output folder up to date in place, synchronously as above: every file of the new
+ * build moves in over its old version, and files of the old output that are neither new nor in
+ * `kept` (pages of incidents gone, search files past the new count) are removed, with the folders
+ * they leave empty. Linking thousands of unchanged pages into a new folder and removing the old
+ * one took longer than the whole rest of a rebuild after a small edit.
+ */
+function update(outDir: string, built: string, kept: readonly string[]): void {
+  const keep = new Set(kept);
+  const made = new Set<string>();
+  for (const file of filesUnder(built)) {
+    keep.add(file);
+    const target = path.join(outDir, file);
+    const folder = path.dirname(target);
+    if (!made.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      made.add(folder);
     }
+    renameSync(path.join(built, file), target);
+  }
+  const emptied = new Set<string>();
+  for (const file of filesUnder(outDir)) {
+    if (keep.has(file)) continue;
+    unlinkSync(path.join(outDir, file));
+    emptied.add(path.dirname(path.join(outDir, file)));
+  }
+  // Deepest first, so a folder whose only content was an emptied folder goes too.
+  for (const folder of [...emptied].sort((a, b) => b.length - a.length)) {
+    for (let dir = folder; dir !== outDir && readdirSync(dir).length === 0; dir = path.dirname(dir)) rmdirSync(dir);
   }
 }

@@ -19,8 +19,11 @@ interface Handed {
   dir: string;
   kb: KnowledgeBase;
   today: string;
-  /** For incremental builds: the digest of Hindsight's code, the previous build if any, and (set by the site) the plan. */
-  incremental?: { code: string; previous?: PreviousBuild; plan?: Plan };
+  /**
+   * For incremental builds: the digest of Hindsight's code, the previous build if any, and (set
+   * by the site) the plan and the search files left as the previous build wrote them.
+   */
+  incremental?: { code: string; previous?: PreviousBuild; plan?: Plan; searchKept?: string[] };
 }
 type Handoff = { [HANDOFF]?: Handed };
 
@@ -33,6 +36,18 @@ export function handOver(dir: string, kb: KnowledgeBase, today: string, incremen
 export function handedPlan(): Plan | undefined {
   // Read through the global: Astro's bundle of the pages has its own copy of this module.
   return (globalThis as Handoff)[HANDOFF]?.incremental?.plan;
+}
+
+/** The previous output folder of an incremental build, where unchanged files may be left as they are. */
+export function handedPreviousOutput(): string | undefined {
+  return (globalThis as Handoff)[HANDOFF]?.incremental?.previous?.dir;
+}
+
+/** Search files (paths in the output folder) that the previous build wrote the same: recorded by the site, for `hindsight build`. */
+export function keptSearchFiles(files?: string[]): string[] {
+  const incremental = (globalThis as Handoff)[HANDOFF]?.incremental;
+  if (files && incremental) incremental.searchKept = files;
+  return incremental?.searchKept ?? [];
 }
 
 export interface Site {
