@@ -34,7 +34,7 @@ export const SATTERI_DIFFERS: readonly { needs?: string; shape: RegExp; why: str
   { needs: '_', shape: /\*_|_\*/, why: 'a `*` next to a `_`: satteri does not count the `_` as punctuation when it decides what can open or close emphasis' },
   { needs: '\\', shape: /\\([*_])\1/, why: 'an escaped `*` or `_` before another: satteri counts the escaped one in the delimiter run' },
   { shape: /[\uD800-\uDFFF]/, why: 'a character outside the Basic Multilingual Plane (an emoji): satteri counts symbols among them as punctuation, micromark does not' },
-  { needs: '|', shape: /^.*\|.*(?:www\.|:\/\/|@)|(?:www\.|:\/\/|@).*\|/im, why: 'an address on a line with a `|`: in a table satteri can take the cell delimiter into the link' },
+  { needs: '|', shape: /www\.|:\/\/|@/i, why: 'an address in a text with a `|`: satteri can take a table\'s cell delimiter into a link, or end a paragraph before a line that looks like a table row' },
   { needs: '@', shape: /(?:^|[^\s(\w.+-])[\w.+-]+@/m, why: 'an e-mail address right after a character other than a blank or `(` (a `/`, an `é`): remark links it, satteri does not' },
   {
     needs: '[',
@@ -46,6 +46,7 @@ export const SATTERI_DIFFERS: readonly { needs?: string; shape: RegExp; why: str
   { shape: /\\\n/, why: 'a backslash hard break: satteri keeps it as text inside a link' },
   { needs: '&', shape: /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*(?:`{3,}|~{3,}).*&/m, why: 'a character reference in a code fence\'s info: remark decodes it, satteri does not' },
   { needs: '<', shape: /<[a-zA-Z!?/]/, why: 'raw HTML: in a list item satteri keeps the line ending in the HTML' },
+  { needs: ']:', shape: /^[ \t>]*[-:| \t]*-[-:| \t]*$/m, why: 'a link definition in a text with a line that could be a table\'s delimiter row: satteri can read as a definition what remark reads as the table\'s header' },
 ];
 
 const SATTERI_OPTIONS = { features: { gfm: true, frontmatter: false } } as const;
