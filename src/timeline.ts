@@ -85,8 +85,8 @@ export function parseTimeline(lists: readonly List[], context: TimelineContext, 
     }
     const instant = toInstant(date, g.time!, g.zone, context.zone);
     const written = `${g.date ? `${g.date} ` : ''}${g.time}${g.zone ? ` ${g.zone}` : ''}`;
-    if (!instant.isValid) {
-      const why = instant.invalidReason === 'nonexistent local time' ? instant.invalidExplanation : 'months run 01–12, days to the end of the month, hours 00–23, minutes and seconds 00–59';
+    if (!('iso' in instant)) {
+      const why = instant.why ?? 'months run 01–12, days to the end of the month, hours 00–23, minutes and seconds 00–59';
       diagnostics.report('timeline-timestamp', start, `Timestamp ${quote(written)} is not a real time: ${why}.`);
       complete = false;
       continue;
@@ -107,7 +107,7 @@ export function parseTimeline(lists: readonly List[], context: TimelineContext, 
     }
     const entry: TimelineEntry = {
       at: start,
-      time: instant.toUTC().toISO({ suppressMilliseconds: true })!,
+      time: instant.iso,
       written,
       ...(marker ? { marker } : {}),
       text: rest.trim(),
@@ -125,16 +125,30 @@ export function parseTimeline(lists: readonly List[], context: TimelineContext, 
   return { entries, complete };
 }
 
-function toInstant(date: string, time: string, zone: string | undefined, defaultZone: string): DateTime {
-  const [year, month, day] = date.split('-').map(Number);
-  const [hour, minute, second = 0] = time.split(':').map(Number);
+/** A timestamp as a UTC ISO instant (`2014-11-19T00:51:00Z`), or why it is not a real time (undefined: a field out of range). */
+type Instant = { iso: string } | { why: string | undefined };
+
+function toInstant(date: string, time: string, zone: string | undefined, defaultZone: string): Instant {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const [hour, minute, second = 0] = time.split(':').map(Number) as [number, number, number?];
   const resolved = zone === undefined ? defaultZone : zone === 'Z' || zone === 'UTC' ? 'UTC' : `UTC${zone}`;
+  // UTC, where most timelines are written, has no daylight saving: the fields are the instant.
+  if (resolved === 'UTC') return utcInstant(year, month, day, hour, minute, second);
   const value = DateTime.fromObject({ year, month, day, hour, minute, second }, { zone: resolved });
+  if (!value.isValid) return { why: undefined };
   // Luxon moves times that fall in a daylight-saving gap; such a time was never on a clock there.
-  if (value.isValid && (value.hour !== hour || value.minute !== minute)) {
-    return DateTime.invalid('nonexistent local time', `${date} ${time} does not exist in ${resolved} (daylight-saving change)`);
-  }
-  return value;
+  if (value.hour !== hour || value.minute !== minute) return { why: `${date} ${time} does not exist in ${resolved} (daylight-saving change)` };
+  return { iso: value.toUTC().toISO({ suppressMilliseconds: true })! };
+}
+
+/** The instant of UTC fields, as luxon gives it, when each field is in its range. */
+export function utcInstant(year: number, month: number, day: number, hour: number, minute: number, second: number): Instant {
+  if (hour > 23 || minute > 59 || second > 59) return { why: undefined };
+  const t = new Date(0);
+  t.setUTCFullYear(year, month - 1, day); // two-digit years stay as written, unlike Date.UTC
+  if (t.getUTCMonth() !== month - 1 || t.getUTCDate() !== day) return { why: undefined }; // day 0, 31 April, month 13…
+  t.setUTCHours(hour, minute, second, 0);
+  return { iso: t.toISOString().replace('.000Z', 'Z') };
 }
 
 function checkMarkers(entries: readonly TimelineEntry[], diagnostics: Diagnostics): void {

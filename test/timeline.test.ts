@@ -2,8 +2,11 @@
  * Timeline times and derived durations are calendar facts: the same whatever the machine's
  * time zone, across daylight-saving changes, midnight and the leap day.
  */
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePostmortem } from '../src/postmortem.ts';
+import { utcInstant } from '../src/timeline.ts';
 import { catalog, validPostmortem } from './helpers/catalog.ts';
 
 const originalTz = process.env.TZ;
@@ -72,5 +75,19 @@ describe('timeline times', () => {
         "marker-order: \`[resolved]\` (\`00:10\`) comes before \`[start]\` on line 17; expected start ≤ detected ≤ mitigated ≤ resolved.",
       ]
     `);
+  });
+});
+
+describe('UTC timestamps', () => {
+  it('are read as luxon reads them, valid or not (the UTC path does not go through luxon)', () => {
+    const field = (max: number) => fc.integer({ min: 0, max });
+    fc.assert(
+      fc.property(field(9999), field(13), field(32), field(25), field(61), field(61), (year, month, day, hour, minute, second) => {
+        const luxon = DateTime.fromObject({ year, month, day, hour, minute, second }, { zone: 'UTC' });
+        const expected = luxon.isValid ? { iso: luxon.toUTC().toISO({ suppressMilliseconds: true }) } : { why: undefined };
+        expect(utcInstant(year, month, day, hour, minute, second)).toEqual(expected);
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
