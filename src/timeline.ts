@@ -143,7 +143,8 @@ function toInstant(date: string, time: string, zone: string | undefined, default
 
 /** The instant of UTC fields, as luxon gives it, when each field is in its range. */
 export function utcInstant(year: number, month: number, day: number, hour: number, minute: number, second: number): Instant {
-  if (hour > 23 || minute > 59 || second > 59) return { why: undefined };
+  // 24:00 is the end of the day, as ISO 8601 (and luxon) read it: the next day's 00:00.
+  if (hour > 24 || (hour === 24 && (minute > 0 || second > 0)) || minute > 59 || second > 59) return { why: undefined };
   const t = new Date(0);
   t.setUTCFullYear(year, month - 1, day); // two-digit years stay as written, unlike Date.UTC
   if (t.getUTCMonth() !== month - 1 || t.getUTCDate() !== day) return { why: undefined }; // day 0, 31 April, month 13…
