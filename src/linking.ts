@@ -7,7 +7,7 @@
 import lunr from 'lunr';
 import { finishedOn, remediationAt, type RemediationAt } from './action-items.ts';
 import type { Postmortem } from './postmortem.ts';
-import { countTerms, eachTerm, indexTerm, type TermCounts } from './search-index.ts';
+import { countTerms, eachTerm, indexTerm, termNumbers, type TermCounts } from './search-index.ts';
 
 export interface Links {
   /** Postmortems by id. */
@@ -212,7 +212,7 @@ function aboutText(p: Postmortem): string {
  * Counted where the postmortem is parsed for the site and cached with its data.
  */
 export function aboutTerms(p: Postmortem): TermCounts {
-  return countTerms(terms(aboutText(p)));
+  return countTerms((add) => terms(aboutText(p)).forEach(add));
 }
 
 /**
@@ -226,25 +226,19 @@ export function aboutTerms(p: Postmortem): TermCounts {
  */
 function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<string, readonly Postmortem[]>): Map<string, Similar[]> {
   const n = postmortems.length;
-  // Terms as numbers (in order of first use), each incident's as a list of them with counts.
-  const termIds = new Map<string, number>();
-  const df: number[] = [];
+  // Terms as numbers, each incident's as a list of them with counts; a term's count among the
+  // numbers is its document frequency.
+  const numbers = termNumbers();
   const documents = postmortems.map((p) => {
     const terms: number[] = [];
     const counts: number[] = [];
     eachTerm(p.terms?.about ?? aboutTerms(p), (term, count) => {
-      let id = termIds.get(term);
-      if (id === undefined) {
-        id = df.length;
-        termIds.set(term, id);
-        df.push(0);
-      }
-      df[id]!++;
-      terms.push(id);
+      terms.push(numbers.count(term));
       counts.push(count);
     });
     return { terms, counts };
   });
+  const df = numbers.counts;
   const large = n > LARGE;
   const maxDf = large ? 100 : Math.max(100, Math.ceil(n / 50));
   // Per term: the incidents that have it, and its normalized weight in each.

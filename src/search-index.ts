@@ -34,10 +34,40 @@ export type Searchable = Pick<Postmortem, 'id' | 'data' | 'terms'> & { sections:
 export type TermCounts = [terms: string, counts: number[]];
 export type DocumentTerms = Record<SearchField, TermCounts>;
 
-export function countTerms(terms: Iterable<string>): TermCounts {
+/** The terms `each` adds, counted: `each` calls `add` once per occurrence. */
+export function countTerms(each: (add: (term: string) => void) => void): TermCounts {
   const counts = new Map<string, number>();
-  for (const term of terms) counts.set(term, (counts.get(term) ?? 0) + 1);
+  each((term) => counts.set(term, (counts.get(term) ?? 0) + 1));
   return [[...counts.keys()].join(' '), [...counts.values()]];
+}
+
+/** Terms numbered in order of first use, each with how many times it was counted. */
+export interface TermNumbers {
+  /** Term → its number. */
+  readonly ids: ReadonlyMap<string, number>;
+  /** By number: how many times the term was counted (per document, its document frequency). */
+  readonly counts: readonly number[];
+  /** The term's number (a new one on first use); counts the term once more. */
+  count(term: string): number;
+}
+
+export function termNumbers(): TermNumbers {
+  const ids = new Map<string, number>();
+  const counts: number[] = [];
+  return {
+    ids,
+    counts,
+    count(term) {
+      let id = ids.get(term);
+      if (id === undefined) {
+        id = counts.length;
+        ids.set(term, id);
+        counts.push(0);
+      }
+      counts[id]!++;
+      return id;
+    },
+  };
 }
 
 /** Calls `visit` with each term and its count, in order of first use. */
@@ -120,14 +150,13 @@ export function fieldTexts(p: Searchable, catalog: SearchCatalog): Record<Search
  */
 export function documentTerms(p: Searchable, catalog: SearchCatalog): DocumentTerms {
   const sources = fieldSources(p, catalog);
-  const counted = (text: string): TermCounts => {
-    const counts = new Map<string, number>();
-    eachWord(text, (word) => {
-      const term = indexTerm(word);
-      if (term !== undefined) counts.set(term, (counts.get(term) ?? 0) + 1);
-    });
-    return [[...counts.keys()].join(' '), [...counts.values()]];
-  };
+  const counted = (text: string) =>
+    countTerms((add) =>
+      eachWord(text, (word) => {
+        const term = indexTerm(word);
+        if (term !== undefined) add(term);
+      }),
+    );
   return Object.fromEntries(Object.keys(FIELDS).map((field) => [field, counted(sources[field as SearchField])])) as DocumentTerms;
 }
 
@@ -168,11 +197,11 @@ export function buildSearchFiles(postmortems: readonly Searchable[], catalog: Se
   // Term frequencies per document field, and the terms' indexes in order of first use, as
   // lunr.Builder.add. Flat lists (term index, frequency, term index, frequency…), not maps: at
   // ten thousand documents there are millions of them.
-  const termIndex = new Map<string, number>();
+  // Counted once per document field that has the term, as lunr counts documents for its idf.
+  const numbers = termNumbers();
   const frequencies: number[][][] = [];
   const lengths: number[][] = [];
   const totals = new Array<number>(fields.length).fill(0);
-  const documentsWithTerm: number[] = [];
   for (const p of postmortems) {
     const terms = p.terms?.search ?? documentTerms(p, catalog);
     const perField: number[][] = [];
@@ -181,14 +210,7 @@ export function buildSearchFiles(postmortems: readonly Searchable[], catalog: Se
       const flat: number[] = [];
       let length = 0;
       eachTerm(terms[field], (term, tf) => {
-        let index = termIndex.get(term);
-        if (index === undefined) {
-          index = termIndex.size;
-          termIndex.set(term, index);
-          documentsWithTerm.push(0);
-        }
-        documentsWithTerm[index]!++;
-        flat.push(index, tf);
+        flat.push(numbers.count(term), tf);
         length += tf;
       });
       perField.push(flat);
@@ -201,11 +223,11 @@ export function buildSearchFiles(postmortems: readonly Searchable[], catalog: Se
 
   // Vector components, as lunr.Builder.createFieldVectors computes and rounds them.
   const average = totals.map((total) => total / count);
-  const idf = documentsWithTerm.map((df) => Math.log(1 + Math.abs((count - df + 0.5) / (df + 0.5))));
+  const idf = numbers.counts.map((df) => Math.log(1 + Math.abs((count - df + 0.5) / (df + 0.5))));
   // One shared empty list stands for every (term, field) that has no posting yet; never pushed to.
   const empty: number[] = [];
-  const postings: number[][][] = Array.from({ length: termIndex.size }, () => fields.map(() => empty));
-  const previous = new Int32Array(termIndex.size * fields.length);
+  const postings: number[][][] = Array.from({ length: numbers.counts.length }, () => fields.map(() => empty));
+  const previous = new Int32Array(numbers.counts.length * fields.length);
   frequencies.forEach((perField, n) => {
     fields.forEach((field, f) => {
       const boost = FIELDS[field];
@@ -225,7 +247,7 @@ export function buildSearchFiles(postmortems: readonly Searchable[], catalog: Se
     perField.length = 0; // read once: let the collector have it
   });
 
-  const terms = [...termIndex].map(([term, index]): ShardTerm => [term, index, postings[index]!]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const terms = [...numbers.ids].map(([term, index]): ShardTerm => [term, index, postings[index]!]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const { prefixes, shards } = shard(terms);
   return {
     manifest: { version: 1, documents: count, shards: prefixes },
