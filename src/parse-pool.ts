@@ -39,7 +39,7 @@ export type WorkerReply = { results: ParseResult[] };
 export interface ParsePool {
   /** Parses the inputs on the workers; results in the inputs' order. */
   parse(inputs: readonly ParseInput[]): Promise<ParseResult[]>;
-  /** Stops the workers once every batch handed in is parsed. */
+  /** Stops the workers: call it once every `parse` has settled. */
   close(): Promise<void>;
 }
 
@@ -95,14 +95,4 @@ export function openParsePool({ catalog, html, threads = availableParallelism() 
       await Promise.all(workers.map((worker) => worker.terminate()));
     },
   };
-}
-
-/** Parses the inputs on a pool of workers opened for them. */
-export async function parseInWorkers(inputs: readonly ParseInput[], options: PoolOptions): Promise<ParseResult[]> {
-  const pool = openParsePool({ ...options, threads: Math.min(options.threads ?? availableParallelism(), Math.ceil(inputs.length / BATCH / 2)) });
-  try {
-    return await pool.parse(inputs);
-  } finally {
-    await pool.close();
-  }
 }
