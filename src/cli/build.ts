@@ -65,7 +65,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   }
   const contentDir = path.resolve(cwd, content);
   const outDir = path.resolve(cwd, out);
-  // Build beside the output and swap it in at the end, so a failed build leaves the old site.
+  // Build beside the output and move it in at the end, so a failed build leaves the old site.
   const partial = `${outDir}.partial-${process.pid}`;
   // The fingerprints of the pages of the last build into this output folder.
   const record = cacheDir && path.join(cacheDir, 'builds', `${createHash('sha1').update(outDir).digest('hex').slice(0, 16)}.json`);
@@ -74,7 +74,6 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build: astroBuild } = await import('astro');
-  const previous = `${outDir}.previous-${process.pid}`;
   let plan: ReturnType<typeof handedPlan>;
   let kept = 0;
   try {
@@ -88,6 +87,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
       kept = unchanged.length;
     } else {
       // Two renames, never a moment without a site: the old one moves aside, the new one in.
+      const previous = `${outDir}.previous-${process.pid}`;
       const hadOutput = await rename(outDir, previous).then(() => true, (error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return false;
         throw error;

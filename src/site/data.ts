@@ -43,11 +43,15 @@ export function handedPreviousOutput(): string | undefined {
   return (globalThis as Handoff)[HANDOFF]?.incremental?.previous?.dir;
 }
 
-/** Search files (paths in the output folder) that the previous build wrote the same: recorded by the site, for `hindsight build`. */
-export function keptSearchFiles(files?: string[]): string[] {
+/** Records the search files (paths in the output folder) the previous build wrote the same, for `hindsight build`. */
+export function keepSearchFiles(files: string[]): void {
   const incremental = (globalThis as Handoff)[HANDOFF]?.incremental;
-  if (files && incremental) incremental.searchKept = files;
-  return incremental?.searchKept ?? [];
+  if (incremental) incremental.searchKept = files;
+}
+
+/** The search files the site recorded as written the same by the previous build. */
+export function keptSearchFiles(): string[] {
+  return (globalThis as Handoff)[HANDOFF]?.incremental?.searchKept ?? [];
 }
 
 export interface Site {

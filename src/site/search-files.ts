@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { buildSearchFiles, type SearchFiles } from '../search-index.ts';
-import { handedPreviousOutput, keptSearchFiles, published } from './data.ts';
+import { handedPreviousOutput, keepSearchFiles, published } from './data.ts';
 
 /**
  * Writes the search files into `siteDir`. With `previous` (the output of the last build, which
@@ -45,7 +45,7 @@ export function searchFiles(): AstroIntegration {
     hooks: {
       'astro:build:done': async ({ dir }) => {
         const { kb, incidents } = await published();
-        keptSearchFiles(writeSearchFiles(fileURLToPath(dir), buildSearchFiles(incidents, kb.catalog), handedPreviousOutput()));
+        keepSearchFiles(writeSearchFiles(fileURLToPath(dir), buildSearchFiles(incidents, kb.catalog), handedPreviousOutput()));
       },
     },
   };
