@@ -38,7 +38,7 @@ export const SATTERI_DIFFERS: readonly { needs?: string; shape: RegExp; why: str
   { needs: '@', shape: /(?:^|[^\s(\w.+-])[\w.+-]+@/m, why: 'an e-mail address right after a character other than a blank or `(` (a `/`, an `é`): remark links it, satteri does not' },
   {
     needs: '[',
-    shape: /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+\[[ xX]\](?:[ \t]*$|(?=([^\n]*))\1\n[ \t>]*(?:=+|-+)[ \t]*$)/m,
+    shape: /^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)+\[[ xX]\](?:[ \t]*$|.*\n[ \t>]*(?:=+|-+)[ \t]*$)/m,
     why: 'a task item whose checkbox ends its line (satteri keeps the next line\'s indent as text) or that is underlined into a heading (satteri keeps the checkbox, remark reads `[ ]` as text)',
   },
   { needs: '>', shape: /^[ \t]*>[ \t>]*(?:`{3,}|~{3,})/m, why: 'a code fence in a block quote: satteri ends an unclosed one later' },
