@@ -6,7 +6,8 @@ import { searchFiles } from './src/site/search-files.ts';
 export default defineConfig({
   output: 'static',
   trailingSlash: 'always',
-  build: { format: 'directory' },
+  // Pages render a few at a time, so one is written to disk while the next renders.
+  build: { format: 'directory', concurrency: 4 },
   // Postmortem text is rendered by src/site/render.ts, not by Astro's Markdown pipeline.
   markdown: { syntaxHighlight: false },
   integrations: [searchFiles()],
