@@ -63,11 +63,27 @@ export function chronological(a: Postmortem, b: Postmortem): number {
   return x < y ? -1 : x > y ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-export function linkPostmortems(postmortems: readonly Postmortem[]): Links {
-  const ordered = [...postmortems].sort(chronological);
-  const byId = new Map(ordered.map((p) => [p.id, p]));
+/**
+ * Links between `postmortems`. `similar` is their similarity (see `similarIncidents`) when it
+ * was worked out elsewhere, as `hindsight build` does on a worker thread while other work goes on.
+ */
+export function linkPostmortems(postmortems: readonly Postmortem[], similar?: SimilarIds): Links {
+  const { ordered, byId, related } = explicitLinks(postmortems);
   const byCause = new Map<string, Postmortem[]>();
   const byService = new Map<string, Postmortem[]>();
+  for (const p of ordered) {
+    for (const cause of p.data.causes) push(byCause, cause, p);
+    for (const service of p.data.blast_radius.services) push(byService, service, p);
+  }
+  similar ??= similarIncidents(similarityInput(ordered, related));
+  const similarLists = new Map([...similar].map(([id, list]) => [id, list.map(([other, score]) => ({ postmortem: byId.get(other)!, score }))]));
+  return { byId, byCause, byService, related, similar: similarLists, ...recurrencesWhileOpen(ordered, byCause) };
+}
+
+/** The postmortems in chronological order, by id, and their explicit `related` links, on both ends. */
+function explicitLinks(postmortems: readonly Postmortem[]) {
+  const ordered = [...postmortems].sort(chronological);
+  const byId = new Map(ordered.map((p) => [p.id, p]));
   const related = new Map<string, Set<Postmortem>>();
   const link = (from: Postmortem, to: Postmortem) => {
     const set = related.get(from.id) ?? new Set();
@@ -75,8 +91,6 @@ export function linkPostmortems(postmortems: readonly Postmortem[]): Links {
     related.set(from.id, set);
   };
   for (const p of ordered) {
-    for (const cause of p.data.causes) push(byCause, cause, p);
-    for (const service of p.data.blast_radius.services) push(byService, service, p);
     for (const id of p.data.related ?? []) {
       const other = byId.get(id);
       if (other && other !== p) {
@@ -85,8 +99,7 @@ export function linkPostmortems(postmortems: readonly Postmortem[]): Links {
       }
     }
   }
-  const relatedLists = new Map([...related].map(([id, set]) => [id, [...set].sort(chronological)]));
-  return { byId, byCause, byService, related: relatedLists, similar: similarity(ordered, relatedLists), ...recurrencesWhileOpen(ordered, byCause) };
+  return { ordered, byId, related: new Map([...related].map(([id, set]) => [id, [...set].sort(chronological)])) };
 }
 
 /** Pairs kept per incident and cause: the latest earlier incidents, the first later ones. */
@@ -215,6 +228,23 @@ export function aboutTerms(p: Postmortem): TermCounts {
   return countTerms((add) => terms(aboutText(p)).forEach(add));
 }
 
+/** What similarity reads of an incident: plain data, so it can be worked out on another thread. */
+export interface SimilarityInput {
+  id: string;
+  /** Its terms as `aboutTerms` counts them. */
+  about: TermCounts;
+  /** Incidents it is explicitly related to: never listed as similar too. */
+  related: string[];
+}
+
+/** Id → up to MAX_SIMILAR `[id, score]` of the most similar incidents, most similar first. */
+export type SimilarIds = Map<string, [id: string, score: number][]>;
+
+/** What `similarIncidents` needs of `postmortems`, in chronological order. */
+export function similarityInput(postmortems: readonly Postmortem[], related = explicitLinks(postmortems).related): SimilarityInput[] {
+  return [...postmortems].sort(chronological).map((p) => ({ id: p.id, about: p.terms?.about ?? aboutTerms(p), related: (related.get(p.id) ?? []).map((other) => other.id) }));
+}
+
 /**
  * TF-IDF vectors (log-scaled term frequency) compared by cosine, computed through an inverted
  * index so that only incidents sharing a word are ever compared. In a large knowledge base the
@@ -222,17 +252,17 @@ export function aboutTerms(p: Postmortem): TermCounts {
  * little in the cosine and would make the work grow with the square of the number of incidents.
  * Past LARGE incidents, each incident is compared through its TOP_TERMS heaviest words only, and
  * words shared by more than 100 incidents are left out: the strongest matches stay, at a cost
- * that grows linearly.
+ * that grows linearly. `incidents` are in chronological order, which breaks ties in score.
  */
-function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<string, readonly Postmortem[]>): Map<string, Similar[]> {
-  const n = postmortems.length;
+export function similarIncidents(incidents: readonly SimilarityInput[]): SimilarIds {
+  const n = incidents.length;
   // Terms as numbers, each incident's as a list of them with counts; a term's count among the
   // numbers is its document frequency.
   const numbers = termNumbers();
-  const documents = postmortems.map((p) => {
+  const documents = incidents.map(({ about }) => {
     const terms: number[] = [];
     const counts: number[] = [];
-    eachTerm(p.terms?.about ?? aboutTerms(p), (term, count) => {
+    eachTerm(about, (term, count) => {
       terms.push(numbers.count(term));
       counts.push(count);
     });
@@ -256,34 +286,35 @@ function similarity(postmortems: readonly Postmortem[], related: ReadonlyMap<str
     return { terms, weights };
   });
 
-  const result = new Map<string, Similar[]>();
+  const result: SimilarIds = new Map();
   // Scores by incident index, and which indexes this incident touched: reset after each.
   const scores = new Float64Array(n);
   const touched: number[] = [];
-  postmortems.forEach((postmortem, i) => {
+  incidents.forEach((incident, i) => {
     const { terms, weights } = vectors[i]!;
     let order = terms.map((_, k) => k);
     if (large) order = order.sort((a, b) => weights[b]! - weights[a]!).slice(0, TOP_TERMS);
     for (const k of order) {
       const weight = weights[k]!;
-      const { incidents, weights: others } = postings[terms[k]!]!;
-      for (let m = 0; m < incidents.length; m++) {
-        const j = incidents[m]!;
+      const { incidents: having, weights: others } = postings[terms[k]!]!;
+      for (let m = 0; m < having.length; m++) {
+        const j = having[m]!;
         if (j === i) continue;
         if (scores[j] === 0) touched.push(j);
         scores[j]! += weight * others[m]!;
       }
     }
-    const explicit = new Set(related.get(postmortem.id) ?? []);
-    const scored: Similar[] = [];
+    const explicit = new Set(incident.related);
+    const scored: { at: number; score: number }[] = [];
     for (const j of touched) {
-      const [other, score] = [postmortems[j]!, scores[j]!];
-      if (score >= SIMILARITY_THRESHOLD && !explicit.has(other)) scored.push({ postmortem: other, score });
+      const score = scores[j]!;
+      if (score >= SIMILARITY_THRESHOLD && !explicit.has(incidents[j]!.id)) scored.push({ at: j, score });
       scores[j] = 0;
     }
     touched.length = 0;
-    scored.sort((a, b) => b.score - a.score || chronological(a.postmortem, b.postmortem));
-    if (scored.length) result.set(postmortem.id, scored.slice(0, MAX_SIMILAR));
+    // Equal scores: the earlier incident first.
+    scored.sort((a, b) => b.score - a.score || a.at - b.at);
+    if (scored.length) result.set(incident.id, scored.slice(0, MAX_SIMILAR).map(({ at, score }) => [incidents[at]!.id, score]));
   });
   return result;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { buildDate } from '../build-date.ts';
 import { titleOfCause } from '../catalog.ts';
 import type { KnowledgeBase } from '../knowledge-base.ts';
-import { linkPostmortems, type Links } from '../linking.ts';
+import { linkPostmortems, type Links, type SimilarIds } from '../linking.ts';
 import { loadKnowledgeBase } from '../loader.ts';
 import { trends, type Trends } from '../metrics.ts';
 import type { Postmortem } from '../postmortem.ts';
@@ -24,12 +24,14 @@ interface Handed {
    * by the site) the plan and the search files left as the previous build wrote them.
    */
   incremental?: { code: string; previous?: PreviousBuild; plan?: Plan; searchKept?: string[] };
+  /** The published incidents' similarity, being worked out on a worker thread while Astro starts. */
+  similar?: Promise<SimilarIds>;
 }
 type Handoff = { [HANDOFF]?: Handed };
 
 /** Called by `hindsight build` before it starts Astro in the same process. */
-export function handOver(dir: string, kb: KnowledgeBase, today: string, incremental?: Handed['incremental']): void {
-  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today, incremental };
+export function handOver(dir: string, kb: KnowledgeBase, today: string, { incremental, similar }: Pick<Handed, 'incremental' | 'similar'> = {}): void {
+  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today, incremental, similar };
 }
 
 /** The plan of the build that was handed over: which pages it rendered, and every page's fingerprint. */
@@ -85,7 +87,8 @@ function knowledgeBase(): Promise<Handed> {
 }
 
 export async function site(): Promise<Site> {
-  return siteOf(await knowledgeBase());
+  const handed = await knowledgeBase();
+  return siteOf(handed, await handed.similar);
 }
 
 /** Only the published postmortems (for the search files), without the site's links and figures. */
@@ -99,11 +102,11 @@ export const publishedOf = (kb: KnowledgeBase) => kb.postmortems.filter((p) => p
 
 const built = new WeakMap<KnowledgeBase, Site>();
 
-function siteOf({ kb, today, incremental }: Handed): Site {
+function siteOf({ kb, today, incremental }: Handed, similar: SimilarIds | undefined): Site {
   let result = built.get(kb);
   if (!result || result.today !== today) {
     const incidents = publishedOf(kb);
-    const links = linkPostmortems(incidents);
+    const links = linkPostmortems(incidents, similar);
     result = { kb, title: kb.catalog.settings.title, today, incidents, links, trends: trends(incidents, kb.catalog, { today, links }) };
     if (incremental) result.plan = incremental.plan = plan(result, incremental.code, incremental.previous);
     built.set(kb, result);
