@@ -50,8 +50,19 @@ export function daysBetween(from: string, to: string): number {
 }
 const daysBetweenPair = remembered((pair: string) => {
   const [from, to] = pair.split(' ') as [string, string];
+  // Two calendar dates (overdue actions: thousands of distinct pairs) are midnights UTC: whole
+  // days apart without luxon, a tenth of the time.
+  const [start, end] = [utcMidnight(from), utcMidnight(to)];
+  if (start !== undefined && end !== undefined) return Math.round((end - start) / 86_400_000);
   return Math.round(DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days);
 });
+
+/** Midnight UTC of a real calendar date (`2024-02-29`, not `2023-02-29`) in milliseconds; undefined for anything else. */
+function utcMidnight(date: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const time = Date.parse(date); // a date-only ISO text is read as UTC; V8 lets 02-30 roll over
+  return Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== date ? undefined : time;
+}
 
 /** A number of days in years and months (`1 year 2 months`), or in days when under two months. */
 export function spanOfDays(days: number): string {

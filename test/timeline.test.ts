@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePostmortem } from '../src/postmortem.ts';
+import { daysBetween } from '../src/format.ts';
 import { utcInstant } from '../src/timeline.ts';
 import { catalog, validPostmortem } from './helpers/catalog.ts';
 
@@ -98,5 +99,21 @@ describe('UTC timestamps', () => {
       { iso: '2024-02-29T23:59:59Z' },
       { why: undefined },
     ]);
+  });
+});
+
+describe('days between calendar dates', () => {
+  it('are counted as luxon counts them, valid dates or not (calendar dates do not go through luxon)', () => {
+    const date = fc
+      .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
+      .map(([y, m, d]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
+    const luxon = (from: string, to: string) => Math.round(DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days);
+    fc.assert(
+      fc.property(date, date, (from, to) => {
+        expect(daysBetween(from, to)).toEqual(luxon(from, to));
+      }),
+      { numRuns: 5000 },
+    );
+    expect([daysBetween('2024-02-28', '2024-03-01'), daysBetween('2023-02-28', '2023-03-01'), daysBetween('2024-03-01', '2023-02-29')]).toEqual([2, 1, NaN]);
   });
 });
