@@ -16,6 +16,7 @@
  *   docs/<n>.json   what result n shows (title, date, severity, summary, text for snippets)
  *   facets.json     severity, trigger, year, causes and services of every document, for filters
  */
+import path from 'node:path';
 import lunr from 'lunr';
 import type { Catalog } from './catalog.ts';
 import { day } from './format.ts';
@@ -329,4 +330,16 @@ function facets(postmortems: readonly Searchable[]): Facets {
       p.data.blast_radius.services.map((s) => indexOf('service', s)),
     ]),
   };
+}
+
+/** Each search file as its path in the site and its text. */
+export type SearchFileTexts = [file: string, text: string][];
+
+export function searchFileTexts({ manifest, shards, documents, facets }: Partial<SearchFiles>): SearchFileTexts {
+  return [
+    ...(manifest ? [[path.join('search', 'manifest.json'), JSON.stringify(manifest)] as [string, string]] : []),
+    ...(facets ? [[path.join('search', 'facets.json'), JSON.stringify(facets)] as [string, string]] : []),
+    ...(shards ?? []).map((shard, n): [string, string] => [path.join('search', 'terms', `${n}.json`), JSON.stringify(shard)]),
+    ...(documents ?? []).map((document, n): [string, string] => [path.join('search', 'docs', `${n}.json`), JSON.stringify(document)]),
+  ];
 }

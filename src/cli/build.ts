@@ -7,11 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildDate } from '../build-date.ts';
 import { hasErrors } from '../diagnostics.ts';
-import { similarityInput, type SimilarIds } from '../linking.ts';
 import { loadKnowledgeBase } from '../loader.ts';
 import { cacheDirFor } from '../parse-cache.ts';
 import { formatPretty } from '../reporters.ts';
-import { runOnWorker } from '../run-on-worker.ts';
+import { startBackground } from '../site/background.ts';
 import { handedPlan, handOver, keptSearchFiles, publishedOf } from '../site/data.ts';
 import { siteCodeDigest, type PreviousBuild } from '../site/incremental.ts';
 import { UsageError, type CommandResult } from './result.ts';
@@ -72,10 +71,8 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   // The fingerprints of the pages of the last build into this output folder.
   const record = cacheDir && path.join(cacheDir, 'builds', `${createHash('sha1').update(outDir).digest('hex').slice(0, 16)}.json`);
   const previousBuild: PreviousBuild | undefined = record ? await readFile(record, 'utf8').then((text) => ({ dir: outDir, pages: JSON.parse(text) }), () => undefined) : undefined;
-  // Worked out on a worker thread while Astro starts and bundles the site on this one.
-  const similar = runOnWorker<SimilarIds>(new URL('../similarity-worker.ts', import.meta.url), similarityInput(publishedOf(kb)));
-  similar.catch(() => {}); // awaited, and so reported, when the first page is rendered
-  handOver(contentDir, kb, date, { incremental: record ? { code: await siteCodeDigest(), previous: previousBuild } : undefined, similar });
+  const background = startBackground(publishedOf(kb), kb.catalog);
+  handOver(contentDir, kb, date, { incremental: record ? { code: await siteCodeDigest(), previous: previousBuild } : undefined, background });
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build: astroBuild } = await import('astro');

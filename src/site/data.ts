@@ -12,6 +12,7 @@ import { linkPostmortems, type Links, type SimilarIds } from '../linking.ts';
 import { loadKnowledgeBase } from '../loader.ts';
 import { trends, type Trends } from '../metrics.ts';
 import type { Postmortem } from '../postmortem.ts';
+import type { Background } from './background.ts';
 import { plan, type Plan, type PreviousBuild } from './incremental.ts';
 
 const HANDOFF = Symbol.for('hindsight.knowledge-base');
@@ -24,14 +25,14 @@ interface Handed {
    * by the site) the plan and the search files left as the previous build wrote them.
    */
   incremental?: { code: string; previous?: PreviousBuild; plan?: Plan; searchKept?: string[] };
-  /** The published incidents' similarity, being worked out on a worker thread while Astro starts. */
-  similar?: Promise<SimilarIds>;
+  /** Similarity and the term shards, being worked out on a worker thread while Astro runs. */
+  background?: Background;
 }
 type Handoff = { [HANDOFF]?: Handed };
 
 /** Called by `hindsight build` before it starts Astro in the same process. */
-export function handOver(dir: string, kb: KnowledgeBase, today: string, { incremental, similar }: Pick<Handed, 'incremental' | 'similar'> = {}): void {
-  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today, incremental, similar };
+export function handOver(dir: string, kb: KnowledgeBase, today: string, { incremental, background }: Pick<Handed, 'incremental' | 'background'> = {}): void {
+  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today, incremental, background };
 }
 
 /** The plan of the build that was handed over: which pages it rendered, and every page's fingerprint. */
@@ -43,6 +44,11 @@ export function handedPlan(): Plan | undefined {
 /** The previous output folder of an incremental build, where unchanged files may be left as they are. */
 export function handedPreviousOutput(): string | undefined {
   return (globalThis as Handoff)[HANDOFF]?.incremental?.previous?.dir;
+}
+
+/** The background work `hindsight build` started, if it did. */
+export function handedBackground(): Background | undefined {
+  return (globalThis as Handoff)[HANDOFF]?.background;
 }
 
 /** Records the search files (paths in the output folder) the previous build wrote the same, for `hindsight build`. */
@@ -88,7 +94,7 @@ function knowledgeBase(): Promise<Handed> {
 
 export async function site(): Promise<Site> {
   const handed = await knowledgeBase();
-  return siteOf(handed, await handed.similar);
+  return siteOf(handed, await handed.background?.similar);
 }
 
 /** Only the published postmortems (for the search files), without the site's links and figures. */

@@ -7,22 +7,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import type { Postmortem } from '../postmortem.ts';
-import { runOnWorker } from '../run-on-worker.ts';
-import { documentTerms, searchRows, type DocumentTerms, type SearchCatalog, type SearchFiles } from '../search-index.ts';
-import { handedPreviousOutput, keepSearchFiles, published } from './data.ts';
-
-/** Each search file as its path in the site and its text. */
-export type SearchFileTexts = [file: string, text: string][];
-
-export function searchFileTexts({ manifest, shards, documents, facets }: Partial<SearchFiles>): SearchFileTexts {
-  return [
-    ...(manifest ? [[path.join('search', 'manifest.json'), JSON.stringify(manifest)] as [string, string]] : []),
-    ...(facets ? [[path.join('search', 'facets.json'), JSON.stringify(facets)] as [string, string]] : []),
-    ...(shards ?? []).map((shard, n): [string, string] => [path.join('search', 'terms', `${n}.json`), JSON.stringify(shard)]),
-    ...(documents ?? []).map((document, n): [string, string] => [path.join('search', 'docs', `${n}.json`), JSON.stringify(document)]),
-  ];
-}
+import { searchFileTexts, searchRows, type SearchFileTexts } from '../search-index.ts';
+import { startBackground } from './background.ts';
+import { handedBackground, handedPreviousOutput, keepSearchFiles, published } from './data.ts';
 
 /**
  * Writes the search files into `siteDir`. With `previous` (the output of the last build, which
@@ -50,19 +37,14 @@ function sameText(file: string, text: string): boolean {
   }
 }
 
-/** The term shards of `incidents`, built on a worker thread from the terms counted as they were parsed. */
-function termShardsOnWorker(incidents: readonly Postmortem[], catalog: SearchCatalog): Promise<SearchFileTexts> {
-  const terms: DocumentTerms[] = incidents.map((p) => p.terms?.search ?? documentTerms(p, catalog));
-  return runOnWorker(new URL('./search-worker.ts', import.meta.url), terms);
-}
-
 export function searchFiles(): AstroIntegration {
   let shards: Promise<SearchFileTexts> | undefined;
   return {
     name: 'hindsight-search',
     hooks: {
       'astro:build:start': () => {
-        shards = published().then(({ kb, incidents }) => termShardsOnWorker(incidents, kb.catalog));
+        // Started by `hindsight build` with similarity; a plain `astro build` starts its own.
+        shards = handedBackground()?.shards ?? published().then(({ kb, incidents }) => startBackground(incidents, kb.catalog, { similarity: false }).shards);
         shards.catch(() => {}); // awaited, and so reported, when the pages are done
       },
       'astro:build:done': async ({ dir }) => {
