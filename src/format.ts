@@ -3,6 +3,7 @@
  * locale and time zone never change a page.
  */
 import { DateTime, Duration } from 'luxon';
+import { isCalendarDate } from '../schemas/common.ts';
 
 const LOCALE = 'en-GB';
 
@@ -57,12 +58,8 @@ const daysBetweenPair = remembered((pair: string) => {
   return Math.round(DateTime.fromISO(to, { zone: 'utc' }).diff(DateTime.fromISO(from, { zone: 'utc' }), 'days').days);
 });
 
-/** Midnight UTC of a real calendar date (`2024-02-29`, not `2023-02-29`) in milliseconds; undefined for anything else. */
-function utcMidnight(date: string): number | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
-  const time = Date.parse(date); // a date-only ISO text is read as UTC; V8 lets 02-30 roll over
-  return Number.isNaN(time) || new Date(time).toISOString().slice(0, 10) !== date ? undefined : time;
-}
+/** Midnight UTC of a calendar date as the schema accepts it, in milliseconds; undefined for anything else. */
+const utcMidnight = (date: string): number | undefined => (isCalendarDate(date) ? Date.parse(date) : undefined); // a date-only ISO text is read as UTC
 
 /** A number of days in years and months (`1 year 2 months`), or in days when under two months. */
 export function spanOfDays(days: number): string {
