@@ -75,7 +75,7 @@ export function linkPostmortems(postmortems: readonly Postmortem[], similar?: Si
     for (const cause of p.data.causes) push(byCause, cause, p);
     for (const service of p.data.blast_radius.services) push(byService, service, p);
   }
-  similar ??= similarIncidents(similarityInput(ordered, related));
+  similar ??= similarIncidents(inputOf(ordered, related));
   const similarLists = new Map([...similar].map(([id, list]) => [id, list.map(([other, score]) => ({ postmortem: byId.get(other)!, score }))]));
   return { byId, byCause, byService, related, similar: similarLists, ...recurrencesWhileOpen(ordered, byCause) };
 }
@@ -241,8 +241,14 @@ export interface SimilarityInput {
 export type SimilarIds = Map<string, [id: string, score: number][]>;
 
 /** What `similarIncidents` needs of `postmortems`, in chronological order. */
-export function similarityInput(postmortems: readonly Postmortem[], related = explicitLinks(postmortems).related): SimilarityInput[] {
-  return [...postmortems].sort(chronological).map((p) => ({ id: p.id, about: p.terms?.about ?? aboutTerms(p), related: (related.get(p.id) ?? []).map((other) => other.id) }));
+export function similarityInput(postmortems: readonly Postmortem[]): SimilarityInput[] {
+  const { ordered, related } = explicitLinks(postmortems);
+  return inputOf(ordered, related);
+}
+
+/** `ordered` (chronological) as similarity reads it, with its explicit links by id. */
+function inputOf(ordered: readonly Postmortem[], related: ReadonlyMap<string, readonly Postmortem[]>): SimilarityInput[] {
+  return ordered.map((p) => ({ id: p.id, about: p.terms?.about ?? aboutTerms(p), related: (related.get(p.id) ?? []).map((other) => other.id) }));
 }
 
 /**
