@@ -71,9 +71,10 @@ export function linkPostmortems(postmortems: readonly Postmortem[], similar?: Si
   const { ordered, byId, related } = explicitLinks(postmortems);
   const byCause = new Map<string, Postmortem[]>();
   const byService = new Map<string, Postmortem[]>();
+  // A cause or service named twice by one incident counts once.
   for (const p of ordered) {
-    for (const cause of p.data.causes) push(byCause, cause, p);
-    for (const service of p.data.blast_radius.services) push(byService, service, p);
+    for (const cause of new Set(p.data.causes)) push(byCause, cause, p);
+    for (const service of new Set(p.data.blast_radius.services)) push(byService, service, p);
   }
   similar ??= similarIncidents(inputOf(ordered, related));
   const similarLists = new Map([...similar].map(([id, list]) => [id, list.map(([other, score]) => ({ postmortem: byId.get(other)!, score }))]));
@@ -108,49 +109,114 @@ export const WHILE_OPEN_KEPT = 10;
 /**
  * Pairs of incidents with a shared cause where the later one happened before the earlier one's
  * remediation was finished. Only within one organization: another organization's open fixes
- * were never this one's to make. Their number grows with the square of the knowledge base, so
- * only WHILE_OPEN_KEPT pairs per incident and cause are kept as objects; how many distinct
- * incidents each incident has on either side is counted exactly, with one bit per incident.
+ * were never this one's to make.
+ *
+ * Their number grows with the square of the knowledge base, so pairs are never listed one by
+ * one. Incidents are bits (by chronological position) in one set per cause and organization;
+ * sweeping the incidents by date grows the set of those whose remediation was finished by then,
+ * and sweeping them by finish date the set of those that had started by then. How many distinct
+ * incidents each one has on either side is then a count of bits, a word at a time, and only the
+ * WHILE_OPEN_KEPT nearest per incident and cause become objects.
  */
 function recurrencesWhileOpen(ordered: readonly Postmortem[], byCause: ReadonlyMap<string, readonly Postmortem[]>) {
-  const position = new Map(ordered.map((p, i) => [p, i]));
   const words = (ordered.length + 31) >>> 5;
-  const whileOpen = new Map<string, WhileOpen[]>();
-  const reopenedBy = new Map<string, WhileOpen[]>();
-  // By position in `ordered`: the incidents each one recurred while open after, and before.
-  const earlierBits: (Uint32Array | undefined)[] = new Array(ordered.length);
-  const laterBits: (Uint32Array | undefined)[] = new Array(ordered.length);
-  const mark = (bits: (Uint32Array | undefined)[], at: number, other: number) => {
-    (bits[at] ??= new Uint32Array(words))[other >>> 5]! |= 1 << (other & 31);
-  };
+  const position = new Map(ordered.map((p, i) => [p, i]));
+  const dates = ordered.map((p) => p.data.date);
+  const finished = ordered.map(finishedOn);
+  // Per position: the sets of its causes (in byCause's order) among incidents of its organization.
+  const groups: { cause: string; members: Uint32Array }[][] = ordered.map(() => []);
   for (const [cause, incidents] of byCause) {
-    // The inner loop runs once per pair: read everything it compares into arrays first.
-    const finished = incidents.map(finishedOn);
-    const organization = incidents.map((p) => p.data.organization);
-    const at = incidents.map((p) => position.get(p)!);
-    const keptAfter = new Array<number>(incidents.length).fill(0);
-    incidents.forEach((later, j) => {
-      let keptBefore = 0;
-      const before: WhileOpen[] = [];
-      const [date, org] = [later.data.date, organization[j]];
-      for (let i = j - 1; i >= 0; i--) {
-        const done = finished[i];
-        if (organization[i] !== org || (done !== null && done! <= date)) continue;
-        mark(earlierBits, at[j]!, at[i]!);
-        mark(laterBits, at[i]!, at[j]!);
-        const earlier = incidents[i]!;
-        if (keptBefore < WHILE_OPEN_KEPT && ++keptBefore) before.push({ cause, earlier, later });
-        if (keptAfter[i]! < WHILE_OPEN_KEPT && ++keptAfter[i]!) push(reopenedBy, earlier.id, { cause, earlier, later });
-      }
-      for (const pair of before.reverse()) push(whileOpen, later.id, pair);
-    });
+    for (const same of Map.groupBy(incidents, (p) => p.data.organization).values()) {
+      if (same.length < 2) continue;
+      const members = new Uint32Array(words);
+      for (const p of same) setBit(members, position.get(p)!);
+      for (const p of same) groups[position.get(p)!]!.push({ cause, members });
+    }
   }
-  const count = (bits: (Uint32Array | undefined)[]) => {
-    const counts = new Map<string, number>();
-    bits.forEach((set, i) => set && counts.set(ordered[i]!.id, set.reduce((n, word) => n + popcount(word), 0)));
-    return counts;
+  const byDate = ordered.map((_, i) => i).sort((a, b) => compare(dates[a]!, dates[b]!));
+  const byFinish = byDate.filter((i) => finished[i] !== null).sort((a, b) => compare(finished[a]!, finished[b]!));
+  const union = new Uint32Array(words);
+  /** The union of the member sets of `at`'s groups, over words [from, to). */
+  const unionOf = (at: number, from: number, to: number) => {
+    const list = groups[at]!;
+    if (list.length === 1) return list[0]!.members;
+    union.fill(0, from, to);
+    for (const { members } of list) for (let w = from; w < to; w++) union[w]! |= members[w]!;
+    return union;
   };
-  return { whileOpen, reopenedBy, whileOpenCount: count(earlierBits), reopenedCount: count(laterBits) };
+
+  // Earlier side, by date: `closed` holds the incidents whose remediation was finished by then.
+  const whileOpen = new Map<string, WhileOpen[]>();
+  const whileOpenCount = new Map<string, number>();
+  const closed = new Uint32Array(words);
+  let nextClosed = 0;
+  for (const j of byDate) {
+    while (nextClosed < byFinish.length && finished[byFinish[nextClosed]!]! <= dates[j]!) setBit(closed, byFinish[nextClosed++]!);
+    if (groups[j]!.length === 0) continue;
+    const open = (bits: Uint32Array, w: number) => bits[w]! & ~closed[w]! & (w === j >>> 5 ? (1 << (j & 31)) - 1 : -1);
+    const count = countBits(unionOf(j, 0, (j >>> 5) + 1), open, 0, (j >>> 5) + 1);
+    if (count === 0) continue;
+    whileOpenCount.set(ordered[j]!.id, count);
+    for (const { cause, members } of groups[j]!) {
+      const nearest = lastBits(members, open, j >>> 5, WHILE_OPEN_KEPT).reverse();
+      for (const i of nearest) push(whileOpen, ordered[j]!.id, { cause, earlier: ordered[i]!, later: ordered[j]! });
+    }
+  }
+
+  // Later side, by finish date: `started` holds the incidents dated before it (all of them for
+  // an incident whose remediation is unfinished).
+  const reopenedBy = new Map<string, WhileOpen[]>();
+  const reopenedCount = new Map<string, number>();
+  const started = new Uint32Array(words);
+  let nextStarted = 0;
+  for (const i of [...byFinish, ...byDate.filter((k) => finished[k] === null)]) {
+    const until = finished[i]!;
+    while (nextStarted < byDate.length && (until === null || dates[byDate[nextStarted]!]! < until)) setBit(started, byDate[nextStarted++]!);
+    if (groups[i]!.length === 0) continue;
+    const open = (bits: Uint32Array, w: number) => bits[w]! & started[w]! & (w === i >>> 5 ? ~((2 << (i & 31)) - 1) : -1);
+    const count = countBits(unionOf(i, i >>> 5, words), open, i >>> 5, words);
+    if (count === 0) continue;
+    reopenedCount.set(ordered[i]!.id, count);
+    for (const { cause, members } of groups[i]!) {
+      for (const j of firstBits(members, open, i >>> 5, WHILE_OPEN_KEPT)) push(reopenedBy, ordered[i]!.id, { cause, earlier: ordered[i]!, later: ordered[j]! });
+    }
+  }
+  return { whileOpen, reopenedBy, whileOpenCount, reopenedCount };
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function setBit(bits: Uint32Array, at: number): void {
+  bits[at >>> 5]! |= 1 << (at & 31);
+}
+
+/** Bits set in `mask(bits, w)` over words [from, to). */
+function countBits(bits: Uint32Array, mask: (bits: Uint32Array, w: number) => number, from: number, to: number): number {
+  let n = 0;
+  for (let w = from; w < to; w++) n += popcount(mask(bits, w));
+  return n;
+}
+
+/** Up to `limit` positions set in `mask(bits, w)`, highest first, from word `from` down. */
+function lastBits(bits: Uint32Array, mask: (bits: Uint32Array, w: number) => number, from: number, limit: number): number[] {
+  const found: number[] = [];
+  for (let w = from; w >= 0 && found.length < limit; w--) {
+    for (let word = mask(bits, w); word !== 0 && found.length < limit; ) {
+      const bit = 31 - Math.clz32(word);
+      found.push((w << 5) + bit);
+      word &= ~(1 << bit);
+    }
+  }
+  return found;
+}
+
+/** Up to `limit` positions set in `mask(bits, w)`, lowest first, from word `from` up. */
+function firstBits(bits: Uint32Array, mask: (bits: Uint32Array, w: number) => number, from: number, limit: number): number[] {
+  const found: number[] = [];
+  for (let w = from; w < bits.length && found.length < limit; w++) {
+    for (let word = mask(bits, w); word !== 0 && found.length < limit; word &= word - 1) found.push((w << 5) + 31 - Math.clz32(word & -word));
+  }
+  return found;
 }
 
 function popcount(word: number): number {

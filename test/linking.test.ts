@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { actionCounts, actionState, remediationAt } from '../src/action-items.ts';
-import { linkPostmortems, recurrences, type Links } from '../src/linking.ts';
+import { actionCounts, actionState, finishedOn, remediationAt } from '../src/action-items.ts';
+import { chronological, linkPostmortems, recurrences, WHILE_OPEN_KEPT, type Links } from '../src/linking.ts';
+import type { Postmortem } from '../src/postmortem.ts';
 
 const whileOpen = (p: { id: string }, links: Links) => links.whileOpen.get(p.id) ?? [];
 import { makePostmortem } from './helpers/postmortems.ts';
@@ -79,6 +80,94 @@ describe('recurring causes', () => {
     const all = [a, b, c, makePostmortem({ id: 'd', date: '2020-06-01', causes: ['global-rollout'] })];
     const view = (l: ReturnType<typeof linkPostmortems>) => JSON.stringify([...l.byCause].map(([k, v]) => [k, ids(v)]));
     fc.assert(fc.property(fc.shuffledSubarray(all, { minLength: all.length }), (order) => view(linkPostmortems(order)) === view(linkPostmortems(all))));
+  });
+});
+
+describe('recurred while open, at scale', () => {
+  /**
+   * The rule read plainly, one pair at a time: for each cause (in order of first use), an earlier
+   * incident of the same organization whose remediation was not finished by the later one's date.
+   */
+  function reference(postmortems: readonly Postmortem[]) {
+    const ordered = [...postmortems].sort(chronological);
+    const causes = [...new Set(ordered.flatMap((p) => p.data.causes))];
+    const pairs = causes.flatMap((cause) => {
+      const list = ordered.filter((p) => p.data.causes.includes(cause));
+      return list.flatMap((later, j) =>
+        list.slice(0, j).flatMap((earlier) => {
+          const done = finishedOn(earlier);
+          return earlier.data.organization === later.data.organization && (done === null || done > later.data.date) ? [{ cause, earlier, later }] : [];
+        }),
+      );
+    });
+    const lists = new Map<string, string[]>();
+    const counts = new Map<string, Set<string>>();
+    for (const side of ['earlier', 'later'] as const) {
+      const other = side === 'earlier' ? 'later' : 'earlier';
+      for (const p of ordered) {
+        const mine = pairs.filter((pair) => pair[other] === p);
+        const kept = causes.flatMap((cause) => {
+          const ofCause = mine.filter((pair) => pair.cause === cause);
+          return side === 'earlier' ? ofCause.slice(-WHILE_OPEN_KEPT) : ofCause.slice(0, WHILE_OPEN_KEPT);
+        });
+        if (kept.length) lists.set(`${side} ${p.id}`, kept.map((pair) => `${pair.cause} ${pair[side].id}`));
+        if (mine.length) counts.set(`${side} ${p.id}`, new Set(mine.map((pair) => pair[side].id)));
+      }
+    }
+    return { lists: Object.fromEntries(lists), counts: Object.fromEntries([...counts].map(([key, set]) => [key, set.size])) };
+  }
+  function actual(links: Links) {
+    const lists: Record<string, string[]> = {};
+    const counts: Record<string, number> = {};
+    for (const [id, list] of links.whileOpen) lists[`earlier ${id}`] = list.map((pair) => `${pair.cause} ${pair.earlier.id}`);
+    for (const [id, list] of links.reopenedBy) lists[`later ${id}`] = list.map((pair) => `${pair.cause} ${pair.later.id}`);
+    for (const [id, n] of links.whileOpenCount) counts[`earlier ${id}`] = n;
+    for (const [id, n] of links.reopenedCount) counts[`later ${id}`] = n;
+    return { lists, counts };
+  }
+
+  // Parsed once, then varied: what the links read is dates, start times, causes, organization and remediation.
+  const base = makePostmortem({ id: 'base', date: '2020-01-01' });
+  const CAUSES = ['global-rollout', 'expired-certificate', 'status-page-shared-fate'];
+  const day = (n: number) => new Date(Date.UTC(2020, 0, 1 + n)).toISOString().slice(0, 10);
+  const incident = fc.record({
+    date: fc.integer({ min: 0, max: 60 }),
+    // Impact can start the day before the incident's date (a time zone west of UTC).
+    startShift: fc.integer({ min: -1, max: 0 }),
+    hour: fc.integer({ min: 0, max: 23 }),
+    causes: fc.subarray(CAUSES, { minLength: 1 }),
+    organization: fc.constantFrom(undefined, 'Blue', 'Green'),
+    items: fc.array(fc.record({ done: fc.boolean(), due: fc.integer({ min: 0, max: 80 }) }), { maxLength: 3 }),
+  });
+  const knowledgeBase = fc.array(incident, { minLength: 1, maxLength: 70 }).map((list) =>
+    list.map((facts, n): Postmortem => {
+      const date = day(facts.date);
+      const start = `${day(facts.date + facts.startShift)}T${String(facts.hour).padStart(2, '0')}:00:00Z`;
+      return {
+        ...base,
+        id: `i-${n}`,
+        data: { ...base.data, date, causes: facts.causes, organization: facts.organization },
+        timeline: [{ ...base.timeline[0]!, marker: 'start', time: start }],
+        remediation: facts.items.map((item) => ({ ...base.remediation[0]!, done: item.done, due: day(item.due) })),
+      };
+    }),
+  );
+
+  it('keeps the nearest pairs and counts every distinct incident, as pair by pair would', () => {
+    fc.assert(
+      fc.property(knowledgeBase, (postmortems) => {
+        expect(actual(linkPostmortems(postmortems, new Map()))).toEqual(reference(postmortems));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('counts a cause named twice once', () => {
+    const a = makePostmortem({ id: 'a', date: '2020-01-10', causes: ['expired-certificate', 'expired-certificate'], items: [{ done: false, due: '2020-02-01' }] });
+    const b = makePostmortem({ id: 'b', date: '2020-03-10', causes: ['expired-certificate'] });
+    const links = linkPostmortems([a, b], new Map());
+    expect(ids(links.byCause.get('expired-certificate'))).toEqual(['a', 'b']);
+    expect(actual(links)).toEqual({ lists: { 'earlier b': ['expired-certificate a'], 'later a': ['expired-certificate b'] }, counts: { 'earlier b': 1, 'later a': 1 } });
   });
 });
 
