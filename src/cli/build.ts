@@ -12,7 +12,7 @@ import { cacheDirFor } from '../parse-cache.ts';
 import { formatPretty } from '../reporters.ts';
 import { startBackground } from '../site/background.ts';
 import { handedPlan, handOver, keptSearchFiles, publishedOf } from '../site/data.ts';
-import { siteCodeDigest, type PreviousBuild } from '../site/incremental.ts';
+import { outputFile, siteCodeDigest, type PreviousBuild } from '../site/incremental.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
 export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR] [--today DATE]
@@ -85,7 +85,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
       // Incremental: the pages that show nothing new and the search files written the same stay
       // where they are; what was written moves in, and what the site no longer has goes.
       const unchanged = plan ? [...plan.pages.keys()].filter((address) => !plan!.render.has(address)) : [];
-      update(outDir, partial, [...unchanged.map((address) => path.join('.', address, 'index.html')), ...keptSearchFiles()]);
+      update(outDir, partial, [...unchanged.map(outputFile), ...keptSearchFiles()]);
       kept = unchanged.length;
     } else {
       // Two renames, never a moment without a site: the old one moves aside, the new one in.
@@ -108,7 +108,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   const warnings = kb.diagnostics.length;
   return {
     status: 0,
-    stdout: `Built ${published} incident page${published === 1 ? '' : 's'} into ${path.relative(cwd, outDir) || '.'}/${kept ? `, ${kept} of ${plan!.pages.size} incident, cause and service pages unchanged from the last build` : ''}${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'}; run hindsight validate)` : ''}.\n`,
+    stdout: `Built ${published} incident page${published === 1 ? '' : 's'} into ${path.relative(cwd, outDir) || '.'}/${kept ? `, ${kept} of ${plan!.pages.size} pages and exports unchanged from the last build` : ''}${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'}; run hindsight validate)` : ''}.\n`,
   };
 }
 

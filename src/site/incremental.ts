@@ -1,11 +1,13 @@
 /**
- * Incremental builds: a page of an incident, a cause or a service is rendered again only when
- * what it shows may have changed; the others are taken from the previous output unchanged.
+ * Incremental builds: a page of an incident, a cause or a service, and the JSON and CSV exports,
+ * are rendered again only when what they show may have changed; the others are taken from the
+ * previous output unchanged.
  *
  * What a page shows is summed up in a fingerprint: the postmortem itself (incident pages), and
  * for every incident the page lists (recurrences, related, possibly related, recurred while
  * open, the incidents of a cause or service) the facts a list shows of it: front matter,
- * remediation and timeline figures, never its body. Everything the whole site shares goes into
+ * remediation and timeline figures, never its body. The exports show those facts of every
+ * incident, so they share one fingerprint of all of them. Everything the whole site shares goes into
  * a salt: Hindsight's own code, the catalogue, the build date and the number of incidents (the
  * footer). A page is rendered when its fingerprint differs from the one of the previous build,
  * or that build's file is missing. A test checks an incremental build against a clean one,
@@ -31,8 +33,14 @@ export interface PreviousBuild {
   pages: Record<string, string>;
 }
 
+/** The exports, which show the same facts of every incident (see src/pages/[records].csv.ts, api/[records].json.ts). */
+export const EXPORTS = ['/api/incidents.json', '/api/actions.json', '/incidents.csv', '/actions.csv'];
+
+/** The file an address is written to, relative to the output folder: `index.html` in a folder for a page. */
+export const outputFile = (address: string) => path.join('.', address, address.endsWith('/') ? 'index.html' : '');
+
 export interface Plan {
-  /** Fingerprint of every incident, cause and service page, by address (`/incidents/x/`). */
+  /** Fingerprint of every incident, cause and service page and every export, by address (`/incidents/x/`, `/actions.csv`). */
   pages: Map<string, string>;
   /** Addresses to render; the others are copied from the previous output. */
   render: Set<string>;
@@ -49,7 +57,7 @@ export function plan(s: Site, code: string, previous: PreviousBuild | undefined)
   /** What an incident list shows of an incident. */
   const card = (p: Postmortem) => {
     let value = cards.get(p);
-    if (value === undefined) cards.set(p, (value = hash([p.id, p.data, p.remediation.map((r) => [r.done, r.due, r.owner, r.text]), p.durations, p.timeline[0]?.time])));
+    if (value === undefined) cards.set(p, (value = hash([p.id, p.data, p.remediation.map((r) => [r.done, r.due, r.owner, r.text, r.ticket, r.type]), p.durations, p.timeline[0]?.time])));
     return value;
   };
   const pages = new Map<string, string>();
@@ -74,10 +82,12 @@ export function plan(s: Site, code: string, previous: PreviousBuild | undefined)
   }
   for (const cause of s.kb.catalog.causes?.keys() ?? []) if (!pages.has(`/causes/${cause}/`)) pages.set(`/causes/${cause}/`, hash([salt, []]));
   for (const entry of services(s)) pages.set(`/services/${entry.id}/`, hash([salt, (s.links.byService.get(entry.id) ?? []).map(card)]));
+  const exported = hash([salt, s.incidents.map(card)]);
+  for (const address of EXPORTS) pages.set(address, exported);
 
   const render = new Set<string>();
   for (const [address, fingerprint] of pages) {
-    if (!previous || previous.pages[address] !== fingerprint || !existsSync(path.join(previous.dir, address, 'index.html'))) render.add(address);
+    if (!previous || previous.pages[address] !== fingerprint || !existsSync(path.join(previous.dir, outputFile(address)))) render.add(address);
   }
   return { pages, render };
 }

@@ -1,0 +1,23 @@
+/**
+ * `/incidents.csv`: the figures of /api/incidents.json as a spreadsheet.
+ * `/actions.csv`: every remediation item as a spreadsheet, most overdue first.
+ * One route for both so an incremental build can leave them as they were (see incremental.ts).
+ */
+import { actionRows } from '../action-items.ts';
+import { actionRecords, actionsCsv, incidentRecords, incidentsCsv } from '../exports.ts';
+import { site, wanted, type Site } from '../site/data.ts';
+
+const SHEETS = {
+  incidents: (s: Site) => incidentsCsv(incidentRecords(s.incidents, s.today)),
+  actions: (s: Site) => actionsCsv(actionRecords(actionRows(s.incidents, s.today))),
+};
+type Sheet = keyof typeof SHEETS;
+
+export async function getStaticPaths() {
+  const s = await site();
+  return (Object.keys(SHEETS) as Sheet[]).filter((sheet) => wanted(s, `/${sheet}.csv`)).map((records) => ({ params: { records } }));
+}
+
+export async function GET({ params }: { params: { records: Sheet } }) {
+  return new Response(SHEETS[params.records](await site()), { headers: { 'content-type': 'text/csv; charset=utf-8' } });
+}
