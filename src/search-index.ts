@@ -12,7 +12,7 @@
  *
  * Files (under /search/):
  *   manifest.json   shard prefixes, document count
- *   terms/<n>.json  terms of shard n, each with its index and postings per field
+ *   terms/<n>.json  terms of shard n, each with its rank and postings per field
  *   docs/<n>.json   what result n shows (title, date, severity, summary, text for snippets)
  *   facets.json     severity, trigger, year, causes and services of every document, for filters
  */
@@ -93,16 +93,19 @@ export interface SearchDocument {
 }
 
 export interface Manifest {
-  version: 1;
+  version: 2;
   documents: number;
+  /** Per field (in FIELDS order), the sum of its length over every document, for BM25's average field length. */
+  lengths: number[];
   /** Shard prefixes, sorted; shard n is `terms/<n>.json`. */
   shards: string[];
 }
 
 /**
- * One term of a shard: `[term, index, postings]`, postings per field in FIELDS order, each a
- * flat list of (document number minus the previous one, component × 1000) pairs; empty when
- * the field never holds the term.
+ * One term of a shard: `[term, rank, postings]`. Postings per field in FIELDS order, each a flat
+ * list of (document number minus the previous one, term frequency, field length) triples; empty
+ * when the field never holds the term. The rank is the term's place among the distinct terms of
+ * the oldest document holding it, in order of first use over its fields.
  */
 export type ShardTerm = Shard['terms'][number];
 
@@ -121,9 +124,6 @@ export interface SearchFiles {
 
 /** A shard is split by a longer prefix while its JSON is larger than this (a lone term may be). */
 const SHARD_BYTES = 16 * 1024;
-// lunr's BM25 parameters (lunr.Builder defaults).
-const K1 = 1.2;
-const B = 0.75;
 
 /** The text of each field of a postmortem, before `indexable`. */
 function fieldSources(p: Searchable, catalog: SearchCatalog): Record<SearchField, string> {
@@ -166,7 +166,8 @@ export function lunrIndex(postmortems: readonly Searchable[], catalog: SearchCat
   return lunr(function () {
     this.ref('ref');
     for (const [field, boost] of Object.entries(FIELDS)) this.field(field, { boost });
-    postmortems.forEach((p, n) => this.add({ ref: String(n), ...fieldTexts(p, catalog) }));
+    // Oldest first, as the shards number terms; a document's ref is still its place, newest first.
+    for (let n = postmortems.length - 1; n >= 0; n--) this.add({ ref: String(n), ...fieldTexts(postmortems[n]!, catalog) });
   });
 }
 
@@ -195,70 +196,114 @@ export function buildSearchFiles(postmortems: readonly Searchable[], catalog: Se
   return { ...termShards(postmortems.map((p) => p.terms?.search ?? documentTerms(p, catalog))), ...searchRows(postmortems) };
 }
 
-/** The term shards and the manifest of documents whose terms are `documents` (document n is documents[n]). */
+/**
+ * The term shards and the manifest of documents whose terms are `documents` (document n is
+ * documents[n], newest first).
+ *
+ * A posting holds what lunr's BM25 reads of one document field, its term frequency and the
+ * field's length, not the score itself: the browser works the score out (see `assemble`). A
+ * score also depends on the average field length and the number of documents with the term,
+ * which every edit moves a little; stored, it would change the shard of nearly every term at
+ * each edit, whereas this way an edit changes only the shards of the terms of the edited incident.
+ */
 export function termShards(documents: readonly DocumentTerms[]): Pick<SearchFiles, 'manifest' | 'shards'> {
   const fields = Object.keys(FIELDS) as SearchField[];
+  const F = fields.length;
   const count = documents.length;
+  // Millions of (document, field, term) occurrences at ten thousand documents: they go into
+  // flat typed arrays, counted in a first pass and placed in a second, never into a list per
+  // term that grows.
+  let total = 0;
+  for (const document of documents) for (const field of fields) total += document[field][1].length;
+  const occurrences = new Int32Array(total); // term number of each occurrence, in the order met
+  const frequencies = new Int32Array(total);
+  const lengths = new Int32Array(count * F); // per document and field: its length in terms
+  const totals = new Array<number>(F).fill(0);
 
-  // Term frequencies per document field, and the terms' indexes in order of first use, as
-  // lunr.Builder.add. Flat lists (term index, frequency, term index, frequency…), not maps: at
-  // ten thousand documents there are millions of them.
-  // Counted once per document field that has the term, as lunr counts documents for its idf.
-  const numbers = termNumbers();
-  const frequencies: number[][][] = [];
-  const lengths: number[][] = [];
-  const totals = new Array<number>(fields.length).fill(0);
-  for (const terms of documents) {
-    const perField: number[][] = [];
-    const lengthPerField: number[] = [];
-    fields.forEach((field, f) => {
-      const flat: number[] = [];
+  // lunr.Builder numbers terms in order of first use. The shards do not store those numbers: a
+  // new word would move every term first used after it. Each term keeps instead its rank in the
+  // document that first used it (the oldest holding it, documents being added oldest first, as
+  // `lunrIndex` adds them), from which the browser orders a query's terms as lunr numbers them.
+  const numbers = new Map<string, number>();
+  const terms: string[] = [];
+  const ranks: number[] = [];
+  let seenIn = new Int32Array(1024).fill(-1); // by term number: the last document it was met in
+  let slots = new Int32Array(1024 * F); // by term number and field: how many documents hold it
+  let at = 0;
+  for (let n = count - 1; n >= 0; n--) {
+    let rank = 0;
+    for (let f = 0; f < F; f++) {
+      const [list, counts] = documents[n]![fields[f]!];
       let length = 0;
-      eachTerm(terms[field], (term, tf) => {
-        flat.push(numbers.count(term), tf);
-        length += tf;
-      });
-      perField.push(flat);
-      lengthPerField.push(length);
+      if (counts.length) {
+        const words = list.split(' ');
+        for (let k = 0; k < words.length; k++) {
+          let id = numbers.get(words[k]!);
+          if (id === undefined) {
+            id = terms.length;
+            numbers.set(words[k]!, id);
+            terms.push(words[k]!);
+            ranks.push(rank);
+            if (id === seenIn.length) [seenIn, slots] = [grown(seenIn, -1), grown(slots, 0)];
+          }
+          if (seenIn[id] !== n) {
+            seenIn[id] = n;
+            rank++;
+          }
+          occurrences[at] = id;
+          frequencies[at++] = counts[k]!;
+          length += counts[k]!;
+          slots[id * F + f]!++;
+        }
+      }
+      lengths[n * F + f] = length;
       totals[f]! += length;
-    });
-    frequencies.push(perField);
-    lengths.push(lengthPerField);
+    }
   }
 
-  // Vector components, as lunr.Builder.createFieldVectors computes and rounds them.
-  const average = totals.map((total) => total / count);
-  const idf = numbers.counts.map((df) => Math.log(1 + Math.abs((count - df + 0.5) / (df + 0.5))));
-  // One shared empty list stands for every (term, field) that has no posting yet; never pushed to.
-  const empty: number[] = [];
-  const postings: number[][][] = Array.from({ length: numbers.counts.length }, () => fields.map(() => empty));
-  const previous = new Int32Array(numbers.counts.length * fields.length);
-  frequencies.forEach((perField, n) => {
-    fields.forEach((field, f) => {
-      const boost = FIELDS[field];
-      const flat = perField[f]!;
-      const norm = K1 * (1 - B + B * (lengths[n]![f]! / average[f]!));
-      for (let k = 0; k < flat.length; k += 2) {
-        const index = flat[k]!;
-        const tf = flat[k + 1]!;
-        let score = (idf[index]! * ((K1 + 1) * tf)) / (norm + tf);
-        score *= boost;
-        let list = postings[index]![f]!;
-        if (list === empty) postings[index]![f] = list = [];
-        list.push(n - previous[index * fields.length + f]!, Math.round(score * 1000));
-        previous[index * fields.length + f] = n;
+  // Postings: (document, frequency, field length) triples, each (term, field) in its own range
+  // of one array, newest document first; filled from the end of each range, as the documents
+  // were met oldest first.
+  const ends = new Int32Array(terms.length * F + 1);
+  for (let slot = 0; slot < terms.length * F; slot++) ends[slot + 1] = ends[slot]! + 3 * slots[slot]!;
+  const next = ends.slice(1);
+  const postings = new Int32Array(3 * total);
+  at = 0;
+  for (let n = count - 1; n >= 0; n--) {
+    for (let f = 0; f < F; f++) {
+      for (let k = documents[n]![fields[f]!][1].length; k > 0; k--, at++) {
+        const slot = occurrences[at]! * F + f;
+        const p = (next[slot]! -= 3);
+        postings[p] = n;
+        postings[p + 1] = frequencies[at]!;
+        postings[p + 2] = lengths[n * F + f]!;
       }
-    });
-    perField.length = 0; // read once: let the collector have it
-  });
+    }
+  }
+  /** The postings of a term in a field, each document as the difference from the one before it. */
+  const list = (id: number, f: number): number[] => {
+    const result: number[] = [];
+    for (let k = ends[id * F + f]!, to = ends[id * F + f + 1]!, previous = 0; k < to; k += 3) {
+      result.push(postings[k]! - previous, postings[k + 1]!, postings[k + 2]!);
+      previous = postings[k]!;
+    }
+    return result;
+  };
 
   // Sorted by UTF-16 code units, as `<` compares; the built-in order, without a comparator, is quicker.
-  const terms = [...numbers.ids.keys()].sort().map((term): ShardTerm => {
-    const index = numbers.ids.get(term)!;
-    return [term, index, postings[index]!];
+  const sorted = [...terms].sort().map((term): ShardTerm => {
+    const id = numbers.get(term)!;
+    return [term, ranks[id]!, fields.map((_, f) => list(id, f))];
   });
-  const { prefixes, shards } = shard(terms);
-  return { manifest: { version: 1, documents: count, shards: prefixes }, shards };
+  const { prefixes, shards } = shard(sorted);
+  return { manifest: { version: 2, documents: count, lengths: totals, shards: prefixes }, shards };
+}
+
+/** `array` copied into one twice as long, the rest filled with `fill`. */
+function grown(array: Int32Array<ArrayBuffer>, fill: number): Int32Array<ArrayBuffer> {
+  const larger = new Int32Array(array.length * 2).fill(fill);
+  larger.set(array);
+  return larger;
 }
 
 /** What each result shows, and the filters' facets (document n is postmortems[n]). */
@@ -278,7 +323,7 @@ export function searchRows(postmortems: readonly Searchable[]): Pick<SearchFiles
   };
 }
 
-const sizeOf = (term: ShardTerm) => term[0].length + 16 + term[2].reduce((n, list) => n + 3 + list.length * 5, 0);
+const sizeOf = (term: ShardTerm) => term[0].length + 16 + term[2].reduce((n, list) => n + 3 + list.length * 3, 0);
 
 /**
  * Sorted terms into shards by prefix: a prefix whose terms are too large together is split by

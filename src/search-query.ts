@@ -88,38 +88,68 @@ export function shardsFor(input: string, prefixes: readonly string[]): number[] 
   return [...wanted].sort((a, b) => a - b);
 }
 
+// lunr's BM25 parameters (lunr.Builder defaults).
+const K1 = 1.2;
+const B = 0.75;
+
+/** What `assemble` reads of the manifest: the number of documents and the summed length of each field. */
+export interface Collection {
+  documents: number;
+  /** Per field, in FIELDS order. */
+  lengths: readonly number[];
+}
+
 /**
- * A lunr index holding only the terms the query can match, from their shards: the same term
- * indexes, and field vectors with those terms' components. lunr scores a document by the dot
- * product of the query vector with its field vectors, divided by the query vector's length,
- * so these give the scores the whole index gives.
+ * A lunr index holding only the terms the query can match, from their shards: the terms in the
+ * order the whole index numbers them, and field vectors with those terms' components, worked out from each posting's term
+ * frequency and field length as lunr.Builder.createFieldVectors does (same formula, order of
+ * operations and rounding, so the same numbers). lunr scores a document by the dot product of
+ * the query vector with its field vectors, divided by the query vector's length, so these give
+ * the scores the whole index gives.
  */
-export function assemble(shards: readonly Shard[], input: string): lunr.Index {
+export function assemble(shards: readonly Shard[], input: string, { documents: count, lengths }: Collection): lunr.Index {
   const fields = Object.keys(FIELDS) as SearchField[];
+  const average = lengths.map((total) => total / count);
   const matches = matcher(queryTerms(input));
+  // The matched terms numbered as lunr.Builder numbers terms, in order of first use with the
+  // documents added oldest first: by their oldest document, then their rank in it.
+  const matched = shards.flatMap((shard) =>
+    shard.terms.filter(([term]) => matches(term)).map(([term, rank, postings]) => {
+      const absolute = postings.map((list) => {
+        let n = 0;
+        for (let i = 0; i < list.length; i += 3) n += list[i]!;
+        return n;
+      });
+      return { term, rank, postings, oldest: Math.max(...absolute.filter((_, f) => postings[f]!.length > 0)) };
+    }),
+  );
+  matched.sort((a, b) => b.oldest - a.oldest || a.rank - b.rank);
   const invertedIndex: [string, Record<string, unknown>][] = [];
   const vectors = new Map<string, [number, number][]>();
-  for (const shard of shards) {
-    for (const [term, index, postings] of shard.terms) {
-      if (!matches(term)) continue;
-      const posting: Record<string, unknown> = { _index: index };
-      fields.forEach((field, f) => {
-        const documents: Record<string, object> = {};
-        const list = postings[f] ?? [];
-        let n = 0;
-        for (let i = 0; i < list.length; i += 2) {
-          n += list[i]!;
-          documents[n] = {};
-          const ref = `${field}/${n}`;
-          let vector = vectors.get(ref);
-          if (!vector) vectors.set(ref, (vector = []));
-          vector.push([index, list[i + 1]! / 1000]);
-        }
-        posting[field] = documents;
-      });
-      invertedIndex.push([term, posting]);
-    }
-  }
+  matched.forEach(({ term, postings }, index) => {
+    // Documents holding the term, counted once per field, as lunr.idf counts them.
+    const df = postings.reduce((n, list) => n + list.length / 3, 0);
+    const idf = Math.log(1 + Math.abs((count - df + 0.5) / (df + 0.5)));
+    const posting: Record<string, unknown> = { _index: index };
+    fields.forEach((field, f) => {
+      const documents: Record<string, object> = {};
+      const list = postings[f] ?? [];
+      let n = 0;
+      for (let i = 0; i < list.length; i += 3) {
+        n += list[i]!;
+        const [tf, length] = [list[i + 1]!, list[i + 2]!];
+        documents[n] = {};
+        let score = (idf * ((K1 + 1) * tf)) / (K1 * (1 - B + B * (length / average[f]!)) + tf);
+        score *= FIELDS[field];
+        const ref = `${field}/${n}`;
+        let vector = vectors.get(ref);
+        if (!vector) vectors.set(ref, (vector = []));
+        vector.push([index, Math.round(score * 1000) / 1000]);
+      }
+      posting[field] = documents;
+    });
+    invertedIndex.push([term, posting]);
+  });
   invertedIndex.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const fieldVectors = [...vectors].map(([ref, components]) => [ref, components.sort((a, b) => a[0] - b[0]).flat()]);
   return lunr.Index.load({ version: lunr.version, fields, fieldVectors, invertedIndex, pipeline: ['stemmer'] });
@@ -127,7 +157,7 @@ export function assemble(shards: readonly Shard[], input: string): lunr.Index {
 
 /** What a shard file holds (see search-index.ts). */
 export interface Shard {
-  terms: [term: string, index: number, postings: number[][]][];
+  terms: [term: string, rank: number, postings: number[][]][];
 }
 
 export interface Hit {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKnowledgeBase } from '../src/bench/generate.ts';
 import type { KnowledgeBase } from '../src/knowledge-base.ts';
 import { loadKnowledgeBase } from '../src/loader.ts';
-import { buildSearchFiles, lunrIndex, type SearchFiles } from '../src/search-index.ts';
+import { buildSearchFiles, lunrIndex, termShards, type DocumentTerms, type SearchFiles } from '../src/search-index.ts';
 import { assemble, search, shardsFor, words } from '../src/search-query.ts';
 
 let dir: string;
@@ -27,7 +27,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const sharded = (query: string) => search(assemble(shardsFor(query, files.manifest.shards).map((n) => files.shards[n]!), query), query);
+const sharded = (query: string) => search(assemble(shardsFor(query, files.manifest.shards).map((n) => files.shards[n]!), query, files.manifest), query);
 
 describe('the sharded search index', () => {
   it('is split into many small shards', () => {
@@ -40,6 +40,23 @@ describe('the sharded search index', () => {
   it('is the same from the terms counted at parse time as from the text', () => {
     expect(kb.postmortems.every((p) => p.terms)).toBe(true);
     expect(buildSearchFiles(kb.postmortems.map(({ terms: _, ...p }) => p), kb.catalog)).toEqual(files);
+  });
+
+  it('changes, after an edit of one incident, only the shards of its terms', () => {
+    const documents = kb.postmortems.map((p) => p.terms!.search);
+    const byPrefix = (built: ReturnType<typeof termShards>) => new Map(built.manifest.shards.map((prefix, n) => [prefix, JSON.stringify(built.shards[n])]));
+    const before = byPrefix(termShards(documents));
+    // Incident 120 gets a longer body: words it already had, once more each, and one new word.
+    const edited = documents[120]!;
+    const [terms, counts] = edited.body;
+    const longer: DocumentTerms = { ...edited, body: [`${terms} zyzzyvaword`, [...counts.map((c) => c + 1), 1]] };
+    const after = byPrefix(termShards(documents.map((d, n) => (n === 120 ? longer : d))));
+    const itsTerms = Object.values(longer).flatMap(([list]) => list.split(' '));
+    const changed = [...after].filter(([prefix, text]) => before.get(prefix) !== text).map(([prefix]) => prefix);
+    expect(changed.length).toBeGreaterThan(0);
+    // Every changed shard holds a term of the edited incident; the other shards are as they were.
+    for (const prefix of changed) expect(itsTerms.some((term) => JSON.parse(after.get(prefix)!).terms.some(([t]: [string]) => t === term)), prefix).toBe(true);
+    expect(changed.length).toBeLessThanOrEqual(new Set(itsTerms).size);
   });
 
   it('ranks every query as the monolithic lunr index does', () => {

@@ -46,7 +46,7 @@ export async function find(query: string, filters: Filters = {}): Promise<Result
   let results: Result[];
   if (queryTerms(query).length) {
     const shards = await Promise.all(shardsFor(query, manifest.shards).map((n) => load<Shard>(`terms/${n}.json`)));
-    results = search(assemble(shards, query), query).map((hit) => ({ n: Number(hit.ref), terms: hit.terms }));
+    results = search(assemble(shards, query, manifest), query).map((hit) => ({ n: Number(hit.ref), terms: hit.terms }));
   } else {
     results = filtered ? Array.from({ length: manifest.documents }, (_, n) => ({ n, terms: [] })) : [];
   }
