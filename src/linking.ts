@@ -7,7 +7,7 @@
 import lunr from 'lunr';
 import { finishedOn, remediationAt, type RemediationAt } from './action-items.ts';
 import type { Postmortem } from './postmortem.ts';
-import { countTerms, eachTerm, indexTerm, termNumbers, type TermCounts } from './search-index.ts';
+import { eachTerm, indexTerm, termNumbers, type TermCounts } from './search-index.ts';
 
 export interface Links {
   /** Postmortems by id. */
@@ -267,17 +267,21 @@ export function recurrences(postmortem: Postmortem, links: Links, nearest = Infi
 
 const LUNR_SEPARATOR = lunr.tokenizer.separator;
 
-// Words: lunr's own tokenizer and the index's terms, so similarity and search agree on what a
-// word is.
-export function terms(text: string): string[] {
-  const result: string[] = [];
+/**
+ * Terms of a text with their counts, in order of first use: lunr's own tokenizer and the
+ * index's terms, so similarity and search agree on what a word is. Words are counted first and
+ * each distinct word made a term once.
+ */
+function countedTerms(text: string): TermCounts {
+  const words = new Map<string, number>();
   // As lunr.tokenizer splits a string, without making a token object of each word.
-  for (const word of text.toLowerCase().split(LUNR_SEPARATOR)) {
-    if (word === '') continue;
+  for (const word of text.toLowerCase().split(LUNR_SEPARATOR)) if (word !== '') words.set(word, (words.get(word) ?? 0) + 1);
+  const counts = new Map<string, number>();
+  for (const [word, n] of words) {
     const term = indexTerm(word);
-    if (term !== undefined && term.length > 1 && !/^\d+$/.test(term)) result.push(term);
+    if (term !== undefined && term.length > 1 && !/^\d+$/.test(term)) counts.set(term, (counts.get(term) ?? 0) + n);
   }
-  return result;
+  return [[...counts.keys()].join(' '), [...counts.values()]];
 }
 
 /** The text that says what an incident was about: its summary and root cause. */
@@ -291,7 +295,7 @@ function aboutText(p: Postmortem): string {
  * Counted where the postmortem is parsed for the site and cached with its data.
  */
 export function aboutTerms(p: Postmortem): TermCounts {
-  return countTerms((add) => terms(aboutText(p)).forEach(add));
+  return countedTerms(aboutText(p));
 }
 
 /** What similarity reads of an incident: plain data, so it can be worked out on another thread. */

@@ -21,7 +21,7 @@ import lunr from 'lunr';
 import type { Catalog } from './catalog.ts';
 import { day } from './format.ts';
 import type { Postmortem } from './postmortem.ts';
-import { eachWord, FIELDS, indexable, type SearchField, type Shard } from './search-query.ts';
+import { countWords, FIELDS, indexable, type SearchField, type Shard } from './search-query.ts';
 import type { Section } from './sections.ts';
 
 /** What the index reads of a postmortem: its terms when they were counted as it was parsed, else its text. */
@@ -34,13 +34,6 @@ export type Searchable = Pick<Postmortem, 'id' | 'data' | 'terms'> & { sections:
  */
 export type TermCounts = [terms: string, counts: number[]];
 export type DocumentTerms = Record<SearchField, TermCounts>;
-
-/** The terms `each` adds, counted: `each` calls `add` once per occurrence. */
-export function countTerms(each: (add: (term: string) => void) => void): TermCounts {
-  const counts = new Map<string, number>();
-  each((term) => counts.set(term, (counts.get(term) ?? 0) + 1));
-  return [[...counts.keys()].join(' '), [...counts.values()]];
-}
 
 /** Terms numbered in order of first use, each with how many times it was counted. */
 export interface TermNumbers {
@@ -151,13 +144,16 @@ export function fieldTexts(p: Searchable, catalog: SearchCatalog): Record<Search
  */
 export function documentTerms(p: Searchable, catalog: SearchCatalog): DocumentTerms {
   const sources = fieldSources(p, catalog);
-  const counted = (text: string) =>
-    countTerms((add) =>
-      eachWord(text, (word) => {
-        const term = indexTerm(word);
-        if (term !== undefined) add(term);
-      }),
-    );
+  // Words are counted first and each distinct word made a term once: the first word of a term
+  // in order of first use is where the term is first used, so terms keep lunr's order.
+  const counted = (text: string): TermCounts => {
+    const counts = new Map<string, number>();
+    for (const [word, n] of countWords(text)) {
+      const term = indexTerm(word);
+      if (term !== undefined) counts.set(term, (counts.get(term) ?? 0) + n);
+    }
+    return [[...counts.keys()].join(' '), [...counts.values()]];
+  };
   return Object.fromEntries(Object.keys(FIELDS).map((field) => [field, counted(sources[field as SearchField])])) as DocumentTerms;
 }
 

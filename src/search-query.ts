@@ -19,9 +19,47 @@ export function indexable(text: string): string {
   return (text.match(WORD) ?? []).map((word) => word.toLowerCase()).join(' ');
 }
 
-/** Calls `visit` with each word of `indexable(text)`, without building it. */
-export function eachWord(text: string, visit: (word: string) => void): void {
-  for (const [word] of text.matchAll(WORD)) visit(word.toLowerCase());
+/** Whether a code point is a letter or a digit, as WORD reads it; remembered per code point. */
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+const ascii = Uint8Array.from({ length: 128 }, (_, code) => Number(LETTER_OR_DIGIT.test(String.fromCharCode(code))));
+const beyondAscii = new Map<number, boolean>();
+function isWordCode(code: number): boolean {
+  if (code < 128) return ascii[code] === 1;
+  let yes = beyondAscii.get(code);
+  if (yes === undefined) beyondAscii.set(code, (yes = LETTER_OR_DIGIT.test(String.fromCodePoint(code))));
+  return yes;
+}
+
+/**
+ * The words of `indexable(text)`, each with how many times it occurs, in order of first use.
+ * What `[...text.matchAll(WORD)]` finds, lowercased (a property test holds it to that), read a
+ * character at a time: several times quicker on the full text of every postmortem.
+ */
+export function countWords(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (start: number, end: number, lower: boolean) => {
+    const word = lower ? text.slice(start, end) : text.slice(start, end).toLowerCase();
+    counts.set(word, (counts.get(word) ?? 0) + 1);
+  };
+  let start = -1;
+  let lower = true; // the word so far has only ASCII lowercase letters and digits: nothing to lowercase
+  for (let i = 0; i < text.length; i++) {
+    let code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdbff) code = text.codePointAt(i)!;
+    if (code < 128 ? ascii[code] === 1 : isWordCode(code)) {
+      if (start === -1) {
+        start = i;
+        lower = true;
+      }
+      if (code >= 128 || (code >= 65 && code <= 90)) lower = false;
+    } else if (start !== -1) {
+      add(start, i, lower);
+      start = -1;
+    }
+    if (code > 0xffff) i++;
+  }
+  if (start !== -1) add(start, text.length, lower);
+  return counts;
 }
 
 export function stem(word: string): string {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import lunr from 'lunr';
 import { describe, expect, it } from 'vitest';
 import { lunrIndex } from '../src/search-index.ts';
-import { queryTerms, search, snippet } from '../src/search-query.ts';
+import { countWords, queryTerms, search, snippet, words } from '../src/search-query.ts';
 import { catalog } from './helpers/catalog.ts';
 import { makePostmortem } from './helpers/postmortems.ts';
 
@@ -69,6 +69,31 @@ describe('snippets', () => {
           .join('');
         return text.includes(joined.replace(/^… /, '').replace(/ …$/, ''));
       }),
+    );
+  });
+});
+
+describe('counting words', () => {
+  const counted = (text: string) => {
+    const counts = new Map<string, number>();
+    for (const { word } of words(text)) counts.set(word, (counts.get(word) ?? 0) + 1);
+    return [...counts];
+  };
+  // Letters of every script and case, digits, marks, emoji, lone surrogates, punctuation and space.
+  const text = fc.string({
+    unit: fc.oneof(
+      fc.constantFrom('a', 'Z', 'é', 'É', 'İ', 'ß', 'Σ', 'ς', 'ǅ', '٣', '½', '\u0301', '😀', '𝐀', '\ud800', '\udc00', '-', ' ', '\n', '_', '’'),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+    ),
+    maxLength: 40,
+  });
+
+  it('finds the words `words` finds, lowercased, counted in order of first use', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        expect([...countWords(t)]).toEqual(counted(t));
+      }),
+      { numRuns: 3000 },
     );
   });
 });
