@@ -95,7 +95,9 @@ const WHOLE = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
 
 /** A whole number with thousands separated: `45072` → `45,072`. */
 export function whole(n: number): string {
-  return WHOLE.format(n);
+  // Below a thousand there is nothing to separate (lists of thousands of incidents call this
+  // for every count they show).
+  return Number.isInteger(n) && n >= 0 && n < 1000 ? String(n) : WHOLE.format(n);
 }
 
 export function plural(count: number, one: string, many = `${one}s`): string {
