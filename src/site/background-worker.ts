@@ -1,12 +1,49 @@
-/** The worker thread of background.ts: similarity (when asked for), then the term shards. */
+/**
+ * The worker thread of background.ts: similarity (when asked for), then the term shards, then
+ * the search files written where it is told.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { similarIncidents } from '../linking.ts';
-import { searchFileTexts, termShards } from '../search-index.ts';
-import type { BackgroundInput, BackgroundReply, BackgroundTerms } from './background.ts';
+import { searchFileTexts, termShards, type SearchFileTexts } from '../search-index.ts';
+import type { BackgroundInput, BackgroundMessage, BackgroundReply } from './background.ts';
 
 const { similarity } = workerData as BackgroundInput;
 if (similarity) parentPort!.postMessage({ similar: similarIncidents(similarity) } satisfies BackgroundReply);
-// The terms wait in the message queue until similarity is done.
-parentPort!.once('message', ({ terms }: BackgroundTerms) => {
-  parentPort!.postMessage({ shards: searchFileTexts(termShards(terms)) } satisfies BackgroundReply);
+// Messages wait in the queue until similarity is done; the terms come first.
+let shards: SearchFileTexts | undefined;
+parentPort!.on('message', (message: BackgroundMessage) => {
+  if ('terms' in message) shards = searchFileTexts(termShards(message.terms));
+  else {
+    const { dir, rows, previous } = message.write;
+    parentPort!.postMessage({ kept: writeSearchFiles(dir, [...shards!, ...rows], previous) } satisfies BackgroundReply);
+    parentPort!.unref(); // done: let the thread end
+  }
 });
+
+/**
+ * Writes the search files into `siteDir`. With `previous` (the output of the last build, which
+ * the new one will replace in place), a file whose bytes are already there is not written, and
+ * its path is returned: after a small edit most are (every row but the edited one, and every
+ * shard but those of the edited incident's terms).
+ */
+function writeSearchFiles(siteDir: string, files: SearchFileTexts, previous?: string): string[] {
+  const kept: string[] = [];
+  for (const sub of ['terms', 'docs']) mkdirSync(path.join(siteDir, 'search', sub), { recursive: true });
+  // Written one after the other, synchronously: for thousands of small files that is several
+  // times quicker than many asynchronous writes at once, and this thread has nothing else to do.
+  for (const [name, text] of files) {
+    if (previous !== undefined && sameText(path.join(previous, name), text)) kept.push(name);
+    else writeFileSync(path.join(siteDir, name), text);
+  }
+  return kept;
+}
+
+function sameText(file: string, text: string): boolean {
+  try {
+    return readFileSync(file, 'utf8') === text;
+  } catch {
+    return false;
+  }
+}

@@ -1,9 +1,10 @@
 /**
  * The work of a site build that no single page needs, done on one worker thread while Astro
  * starts, bundles and renders the pages on the main one: which incidents are similar (see
- * linking.ts), then the term shards of the search index (see search-index.ts). Similarity comes
- * first, as the first page rendered waits for it; the shards are needed only once every page is
- * done. One thread, not two: with two cores, a third busy thread would slow the main one.
+ * linking.ts), then the term shards of the search index (see search-index.ts), which it writes
+ * into the output folder with the result rows once it is told where (see search-files.ts).
+ * Similarity comes first, as the first page rendered waits for it. One thread, not two: with
+ * two cores, a third busy thread would slow the main one.
  */
 import { Worker } from 'node:worker_threads';
 import type { Catalog } from '../catalog.ts';
@@ -14,7 +15,12 @@ import { documentTerms, type DocumentTerms, type SearchFileTexts } from '../sear
 export interface Background {
   /** Undefined when not asked for. */
   similar?: Promise<SimilarIds>;
-  shards: Promise<SearchFileTexts>;
+  /**
+   * Writes the search files (the term shards and `rows`, the other files) into `dir`, leaving
+   * out those whose bytes are already in `previous` (the output the build will update in
+   * place); gives the paths of those left out. Call it once.
+   */
+  writeSearchFiles(dir: string, rows: SearchFileTexts, previous?: string): Promise<string[]>;
 }
 
 /**
@@ -24,12 +30,10 @@ export interface Background {
 export interface BackgroundInput {
   similarity?: SimilarityInput[];
 }
-export interface BackgroundTerms {
-  terms: DocumentTerms[];
-}
+export type BackgroundMessage = { terms: DocumentTerms[] } | { write: { dir: string; rows: SearchFileTexts; previous?: string } };
 
 /** What the worker posts, once each. */
-export type BackgroundReply = { similar: SimilarIds } | { shards: SearchFileTexts };
+export type BackgroundReply = { similar: SimilarIds } | { kept: string[] };
 
 /** Starts the work for the published `incidents`; `similarity: false` leaves similarity out. */
 export function startBackground(incidents: readonly Postmortem[], catalog: Catalog, { similarity = true } = {}): Background {
@@ -37,21 +41,36 @@ export function startBackground(incidents: readonly Postmortem[], catalog: Catal
   // A young generation larger than the default: the worker builds large structures at once,
   // and the default one makes the collector run several times as often.
   const worker = new Worker(new URL('./background-worker.ts', import.meta.url), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-  worker.postMessage({ terms: incidents.map((p) => p.terms?.search ?? documentTerms(p, catalog)) } satisfies BackgroundTerms);
+  worker.postMessage({ terms: incidents.map((p) => p.terms?.search ?? documentTerms(p, catalog)) } satisfies BackgroundMessage);
   const similar = similarity ? Promise.withResolvers<SimilarIds>() : undefined;
-  const shards = Promise.withResolvers<SearchFileTexts>();
+  const kept = Promise.withResolvers<string[]>();
+  // The worker keeps the process alive only while an answer is awaited: a build that fails
+  // before it asks for the search files is not held up by a worker waiting to write them.
+  let awaited = similar ? 1 : 0;
+  if (!awaited) worker.unref();
+  const answered = () => {
+    if (--awaited === 0) worker.unref();
+  };
   worker.on('message', (reply: BackgroundReply) => {
     if ('similar' in reply) similar?.resolve(reply.similar);
-    else shards.resolve(reply.shards);
+    else kept.resolve(reply.kept);
+    answered();
   });
   const fail = (error: unknown) => {
     similar?.reject(error);
-    shards.reject(error);
+    kept.reject(error);
   };
   worker.once('error', fail);
   worker.once('exit', (code) => fail(new Error(`The site's background worker stopped with exit code ${code} before it was done.`)));
   // Awaited, and so reported, when pages need them; not unhandled rejections meanwhile.
   similar?.promise.catch(() => {});
-  shards.promise.catch(() => {});
-  return { similar: similar?.promise, shards: shards.promise };
+  kept.promise.catch(() => {});
+  return {
+    similar: similar?.promise,
+    writeSearchFiles(dir, rows, previous) {
+      if (awaited++ === 0) worker.ref();
+      worker.postMessage({ write: { dir, rows, previous } } satisfies BackgroundMessage);
+      return kept.promise;
+    },
+  };
 }

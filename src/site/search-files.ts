@@ -1,56 +1,39 @@
 /**
  * Writes the sharded search index (see ../search-index.ts) into the built site, from an Astro
- * integration, so `hindsight build` and a plain `astro build` both produce it. The term shards,
- * most of the work, are built on a worker thread while Astro bundles and renders the pages.
+ * integration, so `hindsight build` and a plain `astro build` both produce it. The background
+ * worker (background.ts) builds the term shards while Astro bundles and renders the pages, and
+ * writes them with the result rows as soon as Astro has emptied the output folder: the files are
+ * in place, on the other core, before the last page is rendered.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { searchFileTexts, searchRows, type SearchFileTexts } from '../search-index.ts';
-import { startBackground } from './background.ts';
+import { searchFileTexts, searchRows } from '../search-index.ts';
+import { startBackground, type Background } from './background.ts';
 import { handedBackground, handedPreviousOutput, keepSearchFiles, published } from './data.ts';
 
-/**
- * Writes the search files into `siteDir`. With `previous` (the output of the last build, which
- * the new one will replace in place), a file whose bytes are already there is not written, and
- * its path is returned: after a small edit most are (every row but the edited one, and about half
- * the term shards).
- */
-export function writeSearchFiles(siteDir: string, files: SearchFileTexts, previous?: string): string[] {
-  const kept: string[] = [];
-  for (const sub of ['terms', 'docs']) mkdirSync(path.join(siteDir, 'search', sub), { recursive: true });
-  // Written one after the other, synchronously: for thousands of small files that is several
-  // times quicker than many asynchronous writes at once, and nothing else runs meanwhile.
-  for (const [name, text] of files) {
-    if (previous !== undefined && sameText(path.join(previous, name), text)) kept.push(name);
-    else writeFileSync(path.join(siteDir, name), text);
-  }
-  return kept;
-}
-
-function sameText(file: string, text: string): boolean {
-  try {
-    return readFileSync(file, 'utf8') === text;
-  } catch {
-    return false;
-  }
-}
-
 export function searchFiles(): AstroIntegration {
-  let shards: Promise<SearchFileTexts> | undefined;
+  let outDir: string;
+  let background: Promise<Background> | undefined;
+  let kept: Promise<string[]> | undefined;
   return {
     name: 'hindsight-search',
     hooks: {
+      'astro:config:done': ({ config }) => {
+        outDir = fileURLToPath(config.outDir);
+      },
       'astro:build:start': () => {
         // Started by `hindsight build` with similarity; a plain `astro build` starts its own.
-        shards = handedBackground()?.shards ?? published().then(({ kb, incidents }) => startBackground(incidents, kb.catalog, { similarity: false }).shards);
-        shards.catch(() => {}); // awaited, and so reported, when the pages are done
+        const handed = handedBackground();
+        background = handed ? Promise.resolve(handed) : published().then(({ kb, incidents }) => startBackground(incidents, kb.catalog, { similarity: false }));
       },
-      'astro:build:done': async ({ dir }) => {
-        const { incidents } = await published();
-        const files = [...(await shards!), ...searchFileTexts(searchRows(incidents))];
-        keepSearchFiles(writeSearchFiles(fileURLToPath(dir), files, handedPreviousOutput()));
+      // Called for each of Astro's bundles, after it emptied the output folder: the first call
+      // hands the folder over.
+      'astro:build:setup': () => {
+        kept ??= Promise.all([background!, published()]).then(([worker, { incidents }]) => worker.writeSearchFiles(outDir, searchFileTexts(searchRows(incidents)), handedPreviousOutput()));
+        kept.catch(() => {}); // awaited, and so reported, when the pages are done
+      },
+      'astro:build:done': async () => {
+        keepSearchFiles(await kept!);
       },
     },
   };
