@@ -83,9 +83,14 @@ export function wanted(s: Site, address: string): boolean {
 
 let loading: Promise<Handed> | undefined;
 
+let resolved: { from: string; dir: string } | undefined;
+
 /** The knowledge base of this build: handed over by `hindsight build`, else loaded once. */
 function knowledgeBase(): Promise<Handed> {
-  const dir = path.resolve(process.env.HINDSIGHT_CONTENT ?? 'content');
+  // Every component of every page asks: the folder is resolved once per setting and working folder.
+  const from = `${process.env.HINDSIGHT_CONTENT ?? 'content'}\u0000${process.cwd()}`;
+  if (resolved?.from !== from) resolved = { from, dir: path.resolve(process.env.HINDSIGHT_CONTENT ?? 'content') };
+  const dir = resolved.dir;
   const handed = (globalThis as Handoff)[HANDOFF];
   if (handed?.dir === dir) return Promise.resolve(handed);
   loading ??= loadKnowledgeBase(dir, { cwd: process.cwd(), html: true, workers: false }).then((kb) => ({ dir, kb, today: buildDate() }));
