@@ -10,6 +10,7 @@ import type { SearchMeasurement } from '../src/bench/browser-search.ts';
 import { EDIT_SENTENCE, editOnePostmortem, pickQuery, postmortemFiles } from '../src/bench/corpus.ts';
 import { writeKnowledgeBase } from '../src/bench/generate.ts';
 import { renderMarkdown, targets, type BenchResults, type SizeResult } from '../src/bench/report.ts';
+import { summarize } from '../src/bench/measure.ts';
 import { loadKnowledgeBase } from '../src/loader.ts';
 import { serve } from '../src/tools/static-server.ts';
 
@@ -79,7 +80,7 @@ describe('the static server with gzip', () => {
 });
 
 describe('the bench report', () => {
-  const measured = (seconds: number, peakMB = 300) => ({ seconds, peakMB });
+  const measured = (seconds: number, peakMB = 300) => ({ seconds, peakMB, runs: [{ seconds, peakMB }] });
   const search = (firstResultMs: number, bytes: number): SearchMeasurement => ({
     url: '/search/?q=a%20b',
     firstResultMs,
@@ -108,8 +109,14 @@ describe('the bench report', () => {
     date: '2026-11-22T10:00:00.000Z',
     command: 'npm run bench',
     machine: { cpu: 'Test CPU', cores: 2, ramGiB: 24, os: 'Debian', node: 'v22.23.3', chromium: '156', astro: '7.3.5', pagefind: '1.6.0' },
-    method: { peakMemory: 'GNU time', buildDate: '2026-11-22', seed: 1, searchRuns: 3 },
+    method: { peakMemory: 'GNU time', buildDate: '2026-11-22', seed: 1, searchRuns: 3, rounds: 3 },
     sizes,
+  });
+
+  it('sums up rounds by the median time and the largest peak memory', () => {
+    const runs = [measured(9, 100), measured(5, 700), measured(7, 300)].map(({ seconds, peakMB }) => ({ seconds, peakMB }));
+    expect(summarize(runs)).toEqual({ seconds: 7, peakMB: 700, runs });
+    expect(summarize(runs.slice(0, 2)).seconds).toBe(7);
   });
 
   it('judges each target, met or not', () => {

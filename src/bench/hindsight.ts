@@ -1,7 +1,7 @@
 /**
  * Hindsight's own commands, each run as `node bin/hindsight.js …` from the package folder
  * with HINDSIGHT_CACHE_DIR pointing at a bench cache: validate cold and warm, a full build,
- * and a rebuild after one postmortem was edited.
+ * and a rebuild after one postmortem was edited. One call is one round of the four.
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,11 +18,13 @@ export interface HindsightDirs {
   out: string;
 }
 
-export interface HindsightResults {
+export interface HindsightRound {
   validateCold: Measured;
   validateWarm: Measured;
   fullBuild: Measured;
-  rebuildAfterEdit: Measured & { edited: string };
+  rebuildAfterEdit: Measured;
+  /** The postmortem the rebuild followed an edit of. */
+  edited: string;
 }
 
 function hindsight(args: string[], cache: string): Promise<Measured> {
@@ -30,7 +32,7 @@ function hindsight(args: string[], cache: string): Promise<Measured> {
   return measure(process.execPath, [path.join(PACKAGE_ROOT, 'bin/hindsight.js'), ...args], { cwd: PACKAGE_ROOT, env });
 }
 
-export async function runHindsight({ content, cache, out }: HindsightDirs, progress: (step: string, m: Measured) => void): Promise<HindsightResults> {
+export async function runHindsight({ content, cache, out }: HindsightDirs, progress: (step: string, m: Measured) => void): Promise<HindsightRound> {
   const validate = ['validate', '--content', content];
   const build = ['build', '--content', content, '--out', out, '--today', BUILD_DATE];
 
@@ -48,5 +50,5 @@ export async function runHindsight({ content, cache, out }: HindsightDirs, progr
   const edited = await editOnePostmortem(content);
   const rebuild = await hindsight(build, cache);
   progress(`rebuild after editing ${edited}`, rebuild);
-  return { validateCold, validateWarm, fullBuild, rebuildAfterEdit: { ...rebuild, edited } };
+  return { validateCold, validateWarm, fullBuild, rebuildAfterEdit: rebuild, edited };
 }

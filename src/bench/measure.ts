@@ -21,6 +21,18 @@ export interface Measured {
   peakMB: number;
 }
 
+/** Several runs of one measurement: the median time, the largest peak memory, and every run. */
+export interface Repeated extends Measured {
+  runs: Measured[];
+}
+
+export function summarize(runs: readonly Measured[]): Repeated {
+  const times = runs.map((run) => run.seconds).sort((a, b) => a - b);
+  const middle = times.length >> 1;
+  const median = times.length % 2 ? times[middle]! : (times[middle - 1]! + times[middle]!) / 2;
+  return { seconds: median, peakMB: Math.max(...runs.map((run) => run.peakMB)), runs: [...runs] };
+}
+
 export interface RunOptions {
   cwd: string;
   env?: NodeJS.ProcessEnv;

@@ -7,9 +7,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SearchMeasurement } from './browser-search.ts';
 import type { Query } from './corpus.ts';
-import type { HindsightResults } from './hindsight.ts';
+
 import type { Machine } from './machine.ts';
-import type { Measured } from './measure.ts';
+import type { Measured, Repeated } from './measure.ts';
 import type { FolderSize } from './sizes.ts';
 
 export interface SizeResult {
@@ -18,8 +18,9 @@ export interface SizeResult {
   loadAverage: number[];
   content: FolderSize;
   query: Query;
-  hindsight: HindsightResults & { output: FolderSize; search: SearchMeasurement };
-  astro: { build: Measured; output: FolderSize };
+  /** Validation and builds: ROUNDS runs each, interleaved with the bare Astro build's. */
+  hindsight: { validateCold: Repeated; validateWarm: Repeated; fullBuild: Repeated; rebuildAfterEdit: Repeated & { edited: string }; output: FolderSize; search: SearchMeasurement };
+  astro: { build: Repeated; output: FolderSize };
   pagefind: { index: Measured; output: FolderSize; search: SearchMeasurement };
 }
 
@@ -79,7 +80,7 @@ function sizeTable(size: SizeResult, machine: Machine): string {
     '',
     `Content: ${number(size.content.files)} files, ${bytes(size.content.bytes)}. Query: \`${size.query.text}\` ` +
       `(${size.query.words.map((w) => `“${w.word}” in ${number(w.documents)} postmortems`).join(', ')}; from the title of \`${size.query.from}\`). ` +
-      `Rebuild edit: one sentence added to \`${h.rebuildAfterEdit.edited}\`. Load average when this size started: ${size.loadAverage.map((n) => n.toFixed(2)).join(', ')}.`,
+      `Rebuild edit: one sentence added to \`${h.rebuildAfterEdit.edited}\` before each rebuild. Load average when this size started: ${size.loadAverage.map((n) => n.toFixed(2)).join(', ')}.`,
     '',
     `| Measurement | Hindsight | Bare Astro ${machine.astro} | Pagefind ${machine.pagefind} |`,
     '| --- | ---: | ---: | ---: |',
@@ -153,6 +154,8 @@ export function renderMarkdown(results: BenchResults): string {
     '',
     '- Every command runs as its own process and is timed wall-clock from start to exit; the figure after it is its peak memory ' +
       `(${results.method.peakMemory}). MB and KB here are binary (2²⁰ and 2¹⁰ bytes).`,
+    `- **Rounds**: the builds and validations run ${results.method.rounds} times, in rounds (the bare Astro build, then Hindsight's validate cold, validate warm, full build and rebuild), so a slow spell of a shared machine falls on both; ` +
+      'each figure is the median time and the largest peak memory of its runs, all of which are in benchmarks.json.',
     '- **Validate, cold / warm**: `hindsight validate` with `HINDSIGHT_CACHE_DIR` emptied first, then again with the cache kept and no file changed.',
     `- **Full build**: \`hindsight build --today ${results.method.buildDate}\` with no cache and no previous output: validation, every page of the site and its search index. ` +
       'The bare Astro peer builds the same Markdown files with a content collection (glob loader, a schema that accepts anything) into one page per postmortem, from a cold cache.',
