@@ -1,5 +1,5 @@
 /** The built site, read as files: its addresses, its exports, and that it is reproducible. */
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'parse5';
@@ -140,6 +140,11 @@ describe('hindsight build', () => {
       const out = path.join(tmp, 'out');
       const env = { HINDSIGHT_CACHE_DIR: path.join(tmp, 'cache') };
       await buildSite(content, out, { env });
+      // Something else wrote into the output (Pagefind, say): nested folders, files at each level.
+      for (const extra of ['pagefind/pagefind.js', 'pagefind/fragment/a.pf_fragment', 'pagefind/index/b.pf_index']) {
+        await mkdir(path.dirname(path.join(out, extra)), { recursive: true });
+        await writeFile(path.join(out, extra), 'x');
+      }
       const file = (id: string) => path.join(content, 'postmortems', id.slice(0, 4), `${id}.md`);
       const edit = (id: string, change: (text: string) => string) => async () => writeFile(file(id), change(await readFile(file(id), 'utf8')));
       // A new incident (a copy under another id), then gone again: its page must come and go.

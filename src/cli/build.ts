@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 // Tens of thousands of small files are moved and removed synchronously: several times quicker
 // than as many asynchronous calls, and a build has nothing else to do meanwhile.
-import { mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,6 +165,7 @@ function update(outDir: string, built: string, kept: readonly string[]): void {
   }
   // Deepest first, so a folder whose only content was an emptied folder goes too.
   for (const folder of [...emptied].sort((a, b) => b.length - a.length)) {
-    for (let dir = folder; dir !== outDir && readdirSync(dir).length === 0; dir = path.dirname(dir)) rmdirSync(dir);
+    // A folder already gone went with an emptied folder inside it.
+    for (let dir = folder; dir !== outDir && existsSync(dir) && readdirSync(dir).length === 0; dir = path.dirname(dir)) rmdirSync(dir);
   }
 }
