@@ -233,17 +233,6 @@ function popcount(word: number): number {
   return (((n + (n >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-/** Where `postmortem` is in `list` (chronological, as `byCause` keeps it), by halving; -1 when absent. */
-function positionIn(list: readonly Postmortem[], postmortem: Postmortem): number {
-  let [low, high] = [0, list.length];
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (chronological(list[middle]!, postmortem) < 0) low = middle + 1;
-    else high = middle;
-  }
-  return list[low] === postmortem ? low : -1;
-}
-
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -271,7 +260,7 @@ export function recurrences(postmortem: Postmortem, links: Links, nearest = Infi
   const date = postmortem.data.date;
   return postmortem.data.causes.map((cause) => {
     const all = links.byCause.get(cause) ?? [];
-    const at = positionIn(all, postmortem);
+    const at = all.indexOf(postmortem);
     const before = all.slice(Math.max(0, at - nearest), at);
     const after = all.slice(at + 1, at + 1 + Math.min(nearest, all.length));
     return {
