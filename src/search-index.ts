@@ -376,11 +376,12 @@ function facets(postmortems: readonly Searchable[]): Facets {
 /** Each search file as its path in the site and its text. */
 export type SearchFileTexts = [file: string, text: string][];
 
-export function searchFileTexts({ manifest, shards, documents, facets }: Partial<SearchFiles>): SearchFileTexts {
+/** The files of `files`; of the result rows, only those `wanted` (all by default). */
+export function searchFileTexts({ manifest, shards, documents, facets }: Partial<SearchFiles>, wanted: (row: number) => boolean = () => true): SearchFileTexts {
   return [
     ...(manifest ? [[path.join('search', 'manifest.json'), JSON.stringify(manifest)] as [string, string]] : []),
     ...(facets ? [[path.join('search', 'facets.json'), JSON.stringify(facets)] as [string, string]] : []),
     ...(shards ?? []).map((shard, n): [string, string] => [path.join('search', 'terms', `${n}.json`), JSON.stringify(shard)]),
-    ...(documents ?? []).map((document, n): [string, string] => [path.join('search', 'docs', `${n}.json`), JSON.stringify(document)]),
+    ...(documents ?? []).flatMap((document, n): [string, string][] => (wanted(n) ? [[path.join('search', 'docs', `${n}.json`), JSON.stringify(document)]] : [])),
   ];
 }

@@ -24,7 +24,7 @@ interface Handed {
    * For incremental builds: the digest of Hindsight's code, the previous build if any, and (set
    * by the site) the plan and the search files left as the previous build wrote them.
    */
-  incremental?: { code: string; previous?: PreviousBuild; plan?: Plan; searchKept?: string[] };
+  incremental?: { code: string; previous?: PreviousBuild; plan?: Plan; planned?: PromiseWithResolvers<Plan>; searchKept?: string[] };
   /** Similarity and the term shards, being worked out on a worker thread while Astro runs. */
   background?: Background;
 }
@@ -32,7 +32,13 @@ type Handoff = { [HANDOFF]?: Handed };
 
 /** Called by `hindsight build` before it starts Astro in the same process. */
 export function handOver(dir: string, kb: KnowledgeBase, today: string, { incremental, background }: Pick<Handed, 'incremental' | 'background'> = {}): void {
+  if (incremental) incremental.planned = Promise.withResolvers();
   (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today, incremental, background };
+}
+
+/** The plan of the build that was handed over, once the site has made it; undefined when the build is not incremental. */
+export function handedPlanned(): Promise<Plan> | undefined {
+  return (globalThis as Handoff)[HANDOFF]?.incremental?.planned?.promise;
 }
 
 /** The plan of the build that was handed over: which pages it rendered, and every page's fingerprint. */
@@ -119,7 +125,10 @@ function siteOf({ kb, today, incremental }: Handed, similar: SimilarIds | undefi
     const incidents = publishedOf(kb);
     const links = linkPostmortems(incidents, similar);
     result = { kb, title: kb.catalog.settings.title, today, incidents, links, trends: trends(incidents, kb.catalog, { today, links }) };
-    if (incremental) result.plan = incremental.plan = plan(result, incremental.code, incremental.previous);
+    if (incremental) {
+      result.plan = incremental.plan = plan(result, incremental.code, incremental.previous);
+      incremental.planned?.resolve(result.plan);
+    }
     built.set(kb, result);
   }
   return result;

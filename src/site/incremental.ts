@@ -1,7 +1,7 @@
 /**
- * Incremental builds: a page of an incident, a cause or a service, and the JSON and CSV exports,
- * are rendered again only when what they show may have changed; the others are taken from the
- * previous output unchanged.
+ * Incremental builds: a page of an incident, a cause or a service, the JSON and CSV exports and
+ * the search result rows are rendered again only when what they show may have changed; the
+ * others are taken from the previous output unchanged.
  *
  * What a page shows is summed up in a fingerprint: the postmortem itself (incident pages), and
  * for every incident the page lists (recurrences, related, possibly related, recurred while
@@ -36,11 +36,14 @@ export interface PreviousBuild {
 /** The exports, which show the same facts of every incident (see src/pages/[records].csv.ts, api/[records].json.ts). */
 export const EXPORTS = ['/api/incidents.json', '/api/actions.json', '/incidents.csv', '/actions.csv'];
 
+/** The address of search result row n (see search-index.ts). */
+export const searchRowAddress = (n: number) => `/search/docs/${n}.json`;
+
 /** The file an address is written to, relative to the output folder: `index.html` in a folder for a page. */
 export const outputFile = (address: string) => path.join('.', address, address.endsWith('/') ? 'index.html' : '');
 
 export interface Plan {
-  /** Fingerprint of every incident, cause and service page and every export, by address (`/incidents/x/`, `/actions.csv`). */
+  /** Fingerprint of every incident, cause and service page, export and search result row, by address (`/incidents/x/`, `/actions.csv`, `/search/docs/3.json`). */
   pages: Map<string, string>;
   /** Addresses to render; the others are copied from the previous output. */
   render: Set<string>;
@@ -84,6 +87,8 @@ export function plan(s: Site, code: string, previous: PreviousBuild | undefined)
   for (const entry of services(s)) pages.set(`/services/${entry.id}/`, hash([salt, (s.links.byService.get(entry.id) ?? []).map(card)]));
   const exported = hash([salt, s.incidents.map(card)]);
   for (const address of EXPORTS) pages.set(address, exported);
+  // A search result row shows what the postmortem's text says (see searchRows), at its place.
+  s.incidents.forEach((p, n) => pages.set(searchRowAddress(n), hash([salt, p.file, p.digest])));
 
   const render = new Set<string>();
   for (const [address, fingerprint] of pages) {

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { searchFileTexts, searchRows } from '../search-index.ts';
 import { startBackground, type Background } from './background.ts';
-import { handedBackground, handedPreviousOutput, keepSearchFiles, published } from './data.ts';
+import { handedBackground, handedPlanned, handedPreviousOutput, keepSearchFiles, published } from './data.ts';
+import { searchRowAddress } from './incremental.ts';
 
 export function searchFiles(): AstroIntegration {
   let outDir: string;
@@ -29,7 +30,12 @@ export function searchFiles(): AstroIntegration {
       // Called for each of Astro's bundles, after it emptied the output folder: the first call
       // hands the folder over.
       'astro:build:setup': () => {
-        kept ??= Promise.all([background!, published()]).then(([worker, { incidents }]) => worker.writeSearchFiles(outDir, searchFileTexts(searchRows(incidents)), handedPreviousOutput()));
+        // An incremental build writes the result rows its plan says changed (once the site has
+        // made the plan, when the first page renders); the others stay as they are.
+        kept ??= Promise.all([background!, published(), handedPlanned()]).then(([worker, { incidents }, plan]) => {
+          const wanted = (row: number) => !plan || plan.render.has(searchRowAddress(row));
+          return worker.writeSearchFiles(outDir, searchFileTexts(searchRows(incidents), wanted), handedPreviousOutput());
+        });
         kept.catch(() => {}); // awaited, and so reported, when the pages are done
       },
       'astro:build:done': async () => {
