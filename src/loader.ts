@@ -12,7 +12,7 @@ import type { CatalogTexts, parseCatalog } from './catalog.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { assembleKnowledgeBase, type KnowledgeBase } from './knowledge-base.ts';
 import { digestOf, ParseCache } from './parse-cache.ts';
-import { openParsePool, WORKER_THRESHOLD, type ParseInput } from './parse-pool.ts';
+import { openParsePool, WORKER_THRESHOLD, type ParseInput, type PoolResult } from './parse-pool.ts';
 // The parser (Markdown, YAML, zod's checks) is loaded only when a file must be parsed here.
 import type { ParseResult } from './postmortem.ts';
 
@@ -73,12 +73,18 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
   });
   // Files to parse go to the workers a batch at a time as they are read, so reading and parsing
   // overlap; with few files to read they are parsed here, where starting workers would cost more.
-  const pool = workers && unread.length >= WORKER_THRESHOLD ? openParsePool({ catalog: texts, html }) : undefined;
+  const pool = workers && unread.length >= WORKER_THRESHOLD ? openParsePool({ catalog: texts, html, data }) : undefined;
   const here: { index: number; key?: string; input: ParseInput }[] = [];
   const pooled: Promise<void>[] = [];
-  const parsed = (index: number, key: string | undefined, result: ParseResult) => {
-    results[index] = result;
-    if (key !== undefined) cache!.set(key, result, html);
+  const parsed = (index: number, key: string | undefined, reply: PoolResult) => {
+    if ('ok' in reply) {
+      const { ok: _, ...result } = reply;
+      results[index] = result;
+      if (key !== undefined) cache!.setOutcome(key, reply);
+    } else {
+      results[index] = reply;
+      if (key !== undefined) cache!.set(key, reply, html);
+    }
   };
   try {
     for (let i = 0; i < unread.length; i += READ_BATCH) {

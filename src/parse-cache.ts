@@ -174,6 +174,12 @@ export class ParseCache {
     return { ...result, postmortem: stored.postmortem };
   }
 
+  /** Records the outcome of a file parsed without its data being kept (see `validate`). */
+  setOutcome(key: string, outcome: Outcome): void {
+    this.keep(key, outcome);
+    this.changed = true;
+  }
+
   set(key: string, result: ParseResult, html: boolean): void {
     const { postmortem, ...rest } = result;
     this.keep(key, { ...rest, ok: postmortem !== undefined }, postmortem && { html, postmortem });

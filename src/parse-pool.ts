@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { CatalogTexts } from './catalog.ts';
+import type { Outcome } from './parse-cache.ts';
 import type { ParseResult } from './postmortem.ts';
 
 export interface ParseInput {
@@ -17,6 +18,8 @@ export interface ParseInput {
 export interface PoolOptions {
   catalog: CatalogTexts;
   html: boolean;
+  /** Send each file's data back; without it only its outcome (diagnostics, id, related), all `validate` reads. */
+  data: boolean;
   /** Worker threads to use at most (default: one per core). */
   threads?: number;
 }
@@ -28,9 +31,12 @@ const BATCH = 32;
 export interface WorkerData {
   catalog: CatalogTexts;
   html: boolean;
+  data: boolean;
 }
 export type WorkerRequest = { inputs: ParseInput[] };
-export type WorkerReply = { results: ParseResult[] };
+/** A file's parse result, or only its outcome when the pool was opened without `data`. */
+export type PoolResult = ParseResult | Outcome;
+export type WorkerReply = { results: PoolResult[] };
 
 /**
  * Worker threads that parse batches as they are handed in: opened before the files are read, so
@@ -38,17 +44,17 @@ export type WorkerReply = { results: ParseResult[] };
  */
 export interface ParsePool {
   /** Parses the inputs on the workers; results in the inputs' order. */
-  parse(inputs: readonly ParseInput[]): Promise<ParseResult[]>;
+  parse(inputs: readonly ParseInput[]): Promise<PoolResult[]>;
   /** Stops the workers: call it once every `parse` has settled. */
   close(): Promise<void>;
 }
 
-export function openParsePool({ catalog, html, threads = availableParallelism() }: PoolOptions): ParsePool {
-  const queue: { inputs: ParseInput[]; done: (results: ParseResult[]) => void; failed: (error: unknown) => void }[] = [];
+export function openParsePool({ catalog, html, data, threads = availableParallelism() }: PoolOptions): ParsePool {
+  const queue: { inputs: ParseInput[]; done: (results: PoolResult[]) => void; failed: (error: unknown) => void }[] = [];
   const idle: Worker[] = [];
   const working = new Map<Worker, (typeof queue)[number]>();
   let failure: unknown;
-  const workerData: WorkerData = { catalog, html };
+  const workerData: WorkerData = { catalog, html, data };
 
   const dispatch = () => {
     while (idle.length > 0 && queue.length > 0) {
@@ -84,7 +90,7 @@ export function openParsePool({ catalog, html, threads = availableParallelism() 
   return {
     async parse(inputs) {
       if (failure) throw failure;
-      const batches: Promise<ParseResult[]>[] = [];
+      const batches: Promise<PoolResult[]>[] = [];
       for (let i = 0; i < inputs.length; i += BATCH) {
         batches.push(new Promise((done, failed) => queue.push({ inputs: inputs.slice(i, i + BATCH), done, failed })));
       }

@@ -4,10 +4,16 @@ import { parseCatalog } from './catalog.ts';
 import type { WorkerData, WorkerReply, WorkerRequest } from './parse-pool.ts';
 import { parsePostmortem } from './postmortem.ts';
 
-const { catalog: texts, html } = workerData as WorkerData;
+const { catalog: texts, html, data } = workerData as WorkerData;
 const { catalog } = parseCatalog(texts);
 
 parentPort!.on('message', ({ inputs }: WorkerRequest) => {
-  const results = inputs.map(({ file, text }) => parsePostmortem(text, file, catalog, { html }));
+  const results = inputs.map(({ file, text }) => {
+    const result = parsePostmortem(text, file, catalog, { html });
+    if (data) return result;
+    // Only the outcome: copying every postmortem to the main thread for nothing costs both threads.
+    const { postmortem, ...outcome } = result;
+    return { ...outcome, ok: postmortem !== undefined };
+  });
   parentPort!.postMessage({ results } satisfies WorkerReply);
 });

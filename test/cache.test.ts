@@ -115,10 +115,25 @@ describe('the parse pool', () => {
     const { catalog, texts, root, relative } = await loadCatalog('kb', { cwd: dir });
     const inputs = await Promise.all((await listPostmortems(root)).map(async (f) => ({ file: relative(f), text: await readFile(f, 'utf8') })));
     // Handed over in two parts, as the loader hands over files as it reads them.
-    const pool = openParsePool({ catalog: texts, html: true, threads: 2 });
+    const pool = openParsePool({ catalog: texts, html: true, data: true, threads: 2 });
     const half = Math.ceil(inputs.length / 2);
     const pooled = (await Promise.all([pool.parse(inputs.slice(0, half)), pool.parse(inputs.slice(half))])).flat();
     await pool.close();
     expect(pooled).toEqual(inputs.map(({ file, text }) => parsePostmortem(text, file, catalog, { html: true })));
+  });
+
+  it('sends only outcomes back when the data is not wanted', async () => {
+    const { catalog, texts, root, relative } = await loadCatalog('kb', { cwd: dir });
+    const files = await Promise.all((await listPostmortems(root)).map(async (f) => ({ file: relative(f), text: await readFile(f, 'utf8') })));
+    const inputs = [...files, { file: 'kb/postmortems/broken.md', text: '---\ntitle: [\n---\n' }];
+    const pool = openParsePool({ catalog: texts, html: false, data: false, threads: 2 });
+    const pooled = await pool.parse(inputs);
+    await pool.close();
+    const outcomes = inputs.map(({ file, text }) => {
+      const { postmortem, ...outcome } = parsePostmortem(text, file, catalog);
+      return { ...outcome, ok: postmortem !== undefined };
+    });
+    expect(pooled).toEqual(outcomes);
+    expect(outcomes.some((o) => o.ok) && outcomes.some((o) => !o.ok)).toBe(true);
   });
 });
