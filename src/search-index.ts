@@ -11,7 +11,7 @@
  * for the results shown.
  *
  * Files (under /search/):
- *   manifest.json   shard prefixes, document count
+ *   manifest.json   shard prefixes, document count, summed field lengths
  *   terms/<n>.json  terms of shard n, each with its rank and postings per field
  *   docs/<n>.json   what result n shows (title, date, severity, summary, text for snippets)
  *   facets.json     severity, trigger, year, causes and services of every document, for filters
@@ -304,18 +304,20 @@ function grown(array: Int32Array<ArrayBuffer>, fill: number): Int32Array<ArrayBu
 
 /** What each result shows, and the filters' facets (document n is postmortems[n]). */
 export function searchRows(postmortems: readonly Searchable[]): Pick<SearchFiles, 'documents' | 'facets'> {
+  return { documents: postmortems.map(searchRow), facets: facets(postmortems) };
+}
+
+/** What a result shows of a postmortem. */
+function searchRow(p: Searchable): SearchDocument {
   return {
-    documents: postmortems.map((p) => ({
-      id: p.id,
-      title: p.data.title,
-      date: p.data.date,
-      when: day(p.data.date),
-      severity: p.data.severity,
-      trigger: p.data.trigger,
-      summary: p.data.summary,
-      text: p.sections.map((section) => `${section.title}\n${section.text}`).join('\n\n'),
-    })),
-    facets: facets(postmortems),
+    id: p.id,
+    title: p.data.title,
+    date: p.data.date,
+    when: day(p.data.date),
+    severity: p.data.severity,
+    trigger: p.data.trigger,
+    summary: p.data.summary,
+    text: p.sections.map((section) => `${section.title}\n${section.text}`).join('\n\n'),
   };
 }
 
@@ -376,12 +378,20 @@ function facets(postmortems: readonly Searchable[]): Facets {
 /** Each search file as its path in the site and its text. */
 export type SearchFileTexts = [file: string, text: string][];
 
-/** The files of `files`; of the result rows, only those `wanted` (all by default). */
-export function searchFileTexts({ manifest, shards, documents, facets }: Partial<SearchFiles>, wanted: (row: number) => boolean = () => true): SearchFileTexts {
+const FACETS_FILE = path.join('search', 'facets.json');
+const rowFile = (n: number) => path.join('search', 'docs', `${n}.json`);
+
+/** Each given search file as its path and text. */
+export function searchFileTexts({ manifest, shards, documents, facets: facetsOfDocuments }: Partial<SearchFiles>): SearchFileTexts {
   return [
     ...(manifest ? [[path.join('search', 'manifest.json'), JSON.stringify(manifest)] as [string, string]] : []),
-    ...(facets ? [[path.join('search', 'facets.json'), JSON.stringify(facets)] as [string, string]] : []),
+    ...(facetsOfDocuments ? [[FACETS_FILE, JSON.stringify(facetsOfDocuments)] as [string, string]] : []),
     ...(shards ?? []).map((shard, n): [string, string] => [path.join('search', 'terms', `${n}.json`), JSON.stringify(shard)]),
-    ...(documents ?? []).flatMap((document, n): [string, string][] => (wanted(n) ? [[path.join('search', 'docs', `${n}.json`), JSON.stringify(document)]] : [])),
+    ...(documents ?? []).map((document, n): [string, string] => [rowFile(n), JSON.stringify(document)]),
   ];
+}
+
+/** The facets and the result rows of `postmortems` as files; of the rows, only those `wanted` are made at all. */
+export function searchRowFiles(postmortems: readonly Searchable[], wanted: (row: number) => boolean): SearchFileTexts {
+  return [[FACETS_FILE, JSON.stringify(facets(postmortems))], ...postmortems.flatMap((p, n): [string, string][] => (wanted(n) ? [[rowFile(n), JSON.stringify(searchRow(p))]] : []))];
 }

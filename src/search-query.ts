@@ -46,7 +46,7 @@ export function countWords(text: string): Map<string, number> {
   for (let i = 0; i < text.length; i++) {
     let code = text.charCodeAt(i);
     if (code >= 0xd800 && code <= 0xdbff) code = text.codePointAt(i)!;
-    if (code < 128 ? ascii[code] === 1 : isWordCode(code)) {
+    if (isWordCode(code)) {
       if (start === -1) {
         start = i;
         lower = true;
@@ -139,9 +139,9 @@ export interface Collection {
 
 /**
  * A lunr index holding only the terms the query can match, from their shards: the terms in the
- * order the whole index numbers them, and field vectors with those terms' components, worked out from each posting's term
- * frequency and field length as lunr.Builder.createFieldVectors does (same formula, order of
- * operations and rounding, so the same numbers). lunr scores a document by the dot product of
+ * order the whole index numbers them, and field vectors with those terms' components, worked out
+ * from each posting's term frequency and field length as lunr.Builder.createFieldVectors does
+ * (same formula, order of operations and rounding, so the same numbers). lunr scores a document by the dot product of
  * the query vector with its field vectors, divided by the query vector's length, so these give
  * the scores the whole index gives.
  */
@@ -153,12 +153,14 @@ export function assemble(shards: readonly Shard[], input: string, { documents: c
   // documents added oldest first: by their oldest document, then their rank in it.
   const matched = shards.flatMap((shard) =>
     shard.terms.filter(([term]) => matches(term)).map(([term, rank, postings]) => {
-      const absolute = postings.map((list) => {
+      // A list's last document (the deltas summed) is its oldest.
+      let oldest = -1;
+      for (const list of postings) {
         let n = 0;
         for (let i = 0; i < list.length; i += 3) n += list[i]!;
-        return n;
-      });
-      return { term, rank, postings, oldest: Math.max(...absolute.filter((_, f) => postings[f]!.length > 0)) };
+        if (list.length) oldest = Math.max(oldest, n);
+      }
+      return { term, rank, postings, oldest };
     }),
   );
   matched.sort((a, b) => b.oldest - a.oldest || a.rank - b.rank);

@@ -76,11 +76,11 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build: astroBuild } = await import('astro');
-  let plan: ReturnType<typeof handedPlan>;
+  let plan: Awaited<ReturnType<typeof handedPlan>>;
   let kept = 0;
   try {
     await inFolder(PACKAGE_ROOT, () => astroBuild({ root: PACKAGE_ROOT, outDir: partial, logLevel: 'warn' }));
-    plan = handedPlan();
+    plan = await handedPlan();
     if (previousBuild && (await exists(outDir))) {
       // Incremental: the pages that show nothing new and the search files written the same stay
       // where they are; what was written moves in, and what the site no longer has goes.

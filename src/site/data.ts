@@ -22,9 +22,9 @@ interface Handed {
   today: string;
   /**
    * For incremental builds: the digest of Hindsight's code, the previous build if any, and (set
-   * by the site) the plan and the search files left as the previous build wrote them.
+   * by the site) the plan, once made, and the search files left as the previous build wrote them.
    */
-  incremental?: { code: string; previous?: PreviousBuild; plan?: Plan; planned?: PromiseWithResolvers<Plan>; searchKept?: string[] };
+  incremental?: { code: string; previous?: PreviousBuild; planned?: PromiseWithResolvers<Plan>; searchKept?: string[] };
   /** Similarity and the term shards, being worked out on a worker thread while Astro runs. */
   background?: Background;
 }
@@ -36,15 +36,13 @@ export function handOver(dir: string, kb: KnowledgeBase, today: string, { increm
   (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today, incremental, background };
 }
 
-/** The plan of the build that was handed over, once the site has made it; undefined when the build is not incremental. */
-export function handedPlanned(): Promise<Plan> | undefined {
-  return (globalThis as Handoff)[HANDOFF]?.incremental?.planned?.promise;
-}
-
-/** The plan of the build that was handed over: which pages it rendered, and every page's fingerprint. */
-export function handedPlan(): Plan | undefined {
+/**
+ * The plan of the build that was handed over (which pages it renders, and every page's
+ * fingerprint), once the site has made it; undefined when the build is not incremental.
+ */
+export function handedPlan(): Promise<Plan> | undefined {
   // Read through the global: Astro's bundle of the pages has its own copy of this module.
-  return (globalThis as Handoff)[HANDOFF]?.incremental?.plan;
+  return (globalThis as Handoff)[HANDOFF]?.incremental?.planned?.promise;
 }
 
 /** The previous output folder of an incremental build, where unchanged files may be left as they are. */
@@ -126,7 +124,7 @@ function siteOf({ kb, today, incremental }: Handed, similar: SimilarIds | undefi
     const links = linkPostmortems(incidents, similar);
     result = { kb, title: kb.catalog.settings.title, today, incidents, links, trends: trends(incidents, kb.catalog, { today, links }) };
     if (incremental) {
-      result.plan = incremental.plan = plan(result, incremental.code, incremental.previous);
+      result.plan = plan(result, incremental.code, incremental.previous);
       incremental.planned?.resolve(result.plan);
     }
     built.set(kb, result);

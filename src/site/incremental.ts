@@ -7,9 +7,9 @@
  * for every incident the page lists (recurrences, related, possibly related, recurred while
  * open, the incidents of a cause or service) the facts a list shows of it: front matter,
  * remediation and timeline figures, never its body. The exports show those facts of every
- * incident, so they share one fingerprint of all of them. Everything the whole site shares goes into
- * a salt: Hindsight's own code, the catalogue, the build date and the number of incidents (the
- * footer). A page is rendered when its fingerprint differs from the one of the previous build,
+ * incident, so they share one fingerprint of all of them; a search result row's is its
+ * postmortem's text. Everything the whole site shares goes into a salt: Hindsight's own code,
+ * the catalogue, the build date and the number of incidents (the footer). A page is rendered when its fingerprint differs from the one of the previous build,
  * or that build's file is missing. A test checks an incremental build against a clean one,
  * byte for byte, after edits of a body, a title and a date.
  */

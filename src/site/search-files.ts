@@ -7,9 +7,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { searchFileTexts, searchRows } from '../search-index.ts';
+import { searchRowFiles } from '../search-index.ts';
 import { startBackground, type Background } from './background.ts';
-import { handedBackground, handedPlanned, handedPreviousOutput, keepSearchFiles, published } from './data.ts';
+import { handedBackground, handedPlan, handedPreviousOutput, keepSearchFiles, published } from './data.ts';
 import { searchRowAddress } from './incremental.ts';
 
 export function searchFiles(): AstroIntegration {
@@ -32,9 +32,9 @@ export function searchFiles(): AstroIntegration {
       'astro:build:setup': () => {
         // An incremental build writes the result rows its plan says changed (once the site has
         // made the plan, when the first page renders); the others stay as they are.
-        kept ??= Promise.all([background!, published(), handedPlanned()]).then(([worker, { incidents }, plan]) => {
+        kept ??= Promise.all([background!, published(), handedPlan()]).then(([worker, { incidents }, plan]) => {
           const wanted = (row: number) => !plan || plan.render.has(searchRowAddress(row));
-          return worker.writeSearchFiles(outDir, searchFileTexts(searchRows(incidents), wanted), handedPreviousOutput());
+          return worker.writeSearchFiles(outDir, searchRowFiles(incidents, wanted), handedPreviousOutput());
         });
         kept.catch(() => {}); // awaited, and so reported, when the pages are done
       },
