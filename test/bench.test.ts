@@ -11,7 +11,7 @@ import { EDIT_SENTENCE, editOnePostmortem, pickQuery, postmortemFiles } from '..
 import { writeKnowledgeBase } from '../src/bench/generate.ts';
 import { renderMarkdown, targets, type BenchResults, type SizeResult } from '../src/bench/report.ts';
 import { summarize } from '../src/bench/measure.ts';
-import { loadKnowledgeBase } from '../src/loader.ts';
+import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
 import { serve } from '../src/tools/static-server.ts';
 
 let dir: string;

@@ -6,7 +6,7 @@
 import axe from 'axe-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadKnowledgeBase } from '../src/loader.ts';
+import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
 import { launch } from '../src/tools/chromium.ts';
 import { serve, type Served } from '../src/tools/static-server.ts';
 

@@ -7,10 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKnowledgeBase } from '../src/bench/generate.ts';
-import { checkKnowledgeBase, listPostmortems, loadCatalog, loadKnowledgeBase } from '../src/loader.ts';
-import { linkPostmortems } from '../src/linking.ts';
-import { openParsePool } from '../src/parse-pool.ts';
-import { parsePostmortem } from '../src/postmortem.ts';
+import { checkKnowledgeBase, listPostmortems, loadCatalog, loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
+import { linkPostmortems } from '../src/analysis/linking.ts';
+import { openParsePool } from '../src/knowledge-base/parse-pool.ts';
+import { parseFile } from '../src/knowledge-base/parse.ts';
 
 let dir: string;
 let cacheDir: string;
@@ -119,7 +119,7 @@ describe('the parse pool', () => {
     const half = Math.ceil(inputs.length / 2);
     const pooled = (await Promise.all([pool.parse(inputs.slice(0, half)), pool.parse(inputs.slice(half))])).flat();
     await pool.close();
-    expect(pooled).toEqual(inputs.map(({ file, text }) => parsePostmortem(text, file, catalog, { html: true })));
+    expect(pooled).toEqual(inputs.map(({ file, text }) => parseFile(text, file, catalog, { html: true })));
   });
 
   it('sends only outcomes back when the data is not wanted', async () => {
@@ -130,7 +130,7 @@ describe('the parse pool', () => {
     const pooled = await pool.parse(inputs);
     await pool.close();
     const outcomes = inputs.map(({ file, text }) => {
-      const { postmortem, ...outcome } = parsePostmortem(text, file, catalog);
+      const { postmortem, ...outcome } = parseFile(text, file, catalog);
       return { ...outcome, ok: postmortem !== undefined };
     });
     expect(pooled).toEqual(outcomes);

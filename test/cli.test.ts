@@ -8,7 +8,7 @@ import path from 'node:path';
 import { DateTime } from 'luxon';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/main.ts';
-import { formatGithub } from '../src/reporters.ts';
+import { formatGithub } from '../src/cli/reporters.ts';
 import { FIXTURES } from './helpers/fixtures.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');

@@ -1,7 +1,7 @@
 /** The shipped knowledge base: valid, sourced, and its causes really recur. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadKnowledgeBase } from '../src/loader.ts';
+import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const kb = await loadKnowledgeBase('content', { cwd: ROOT });

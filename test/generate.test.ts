@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generate, writeKnowledgeBase } from '../src/bench/generate.ts';
-import { loadKnowledgeBase } from '../src/loader.ts';
+import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
 
 describe('the synthetic knowledge base generator', () => {
   it('writes postmortems that validate without a single diagnostic, with recurring causes', async () => {

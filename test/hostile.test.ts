@@ -3,7 +3,7 @@
  * changes an object prototype. Each case ends as located errors, quickly.
  */
 import { describe, expect, it } from 'vitest';
-import { parsePostmortem } from '../src/postmortem.ts';
+import { parsePostmortem } from '../src/format/postmortem.ts';
 import { catalog, validPostmortem } from './helpers/catalog.ts';
 
 const body = validPostmortem.slice(validPostmortem.indexOf('\n---\n', 4) + 5);

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { actionCounts, actionState, finishedOn, remediationAt } from '../src/action-items.ts';
-import { chronological, linkPostmortems, recurrences, WHILE_OPEN_KEPT, type Links } from '../src/linking.ts';
-import type { Postmortem } from '../src/postmortem.ts';
+import { actionCounts, actionState, finishedOn, remediationAt } from '../src/analysis/action-items.ts';
+import { chronological, linkPostmortems, recurrences, WHILE_OPEN_KEPT, type Links } from '../src/analysis/linking.ts';
+import type { Postmortem } from '../src/format/postmortem.ts';
 
 const whileOpen = (p: { id: string }, links: Links) => links.whileOpen.get(p.id) ?? [];
 import { makePostmortem } from './helpers/postmortems.ts';

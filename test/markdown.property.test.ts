@@ -10,7 +10,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { describe, expect, it } from 'vitest';
 import { markdownToMdast } from 'satteri';
-import { parseMarkdown, parseWithRemark, SATTERI_DIFFERS } from '../src/markdown.ts';
+import { parseMarkdown, parseWithRemark, SATTERI_DIFFERS } from '../src/format/markdown.ts';
 
 const remark = unified().use(remarkParse).use(remarkGfm).freeze();
 

@@ -1,10 +1,10 @@
 /** Trends and follow-through on fixture knowledge bases with known answers. */
 import { describe, expect, it } from 'vitest';
-import { actionRows, followThrough } from '../src/action-items.ts';
-import { actionRecords, actionsCsv, incidentRecords, incidentsCsv, neutralize } from '../src/exports.ts';
+import { actionRows, followThrough } from '../src/analysis/action-items.ts';
+import { actionRecords, actionsCsv, incidentRecords, incidentsCsv, neutralize } from '../src/analysis/exports.ts';
 import { DateTime } from 'luxon';
-import { duration, instant, plural, whole } from '../src/format.ts';
-import { quantile, quarterOf, quarterRange, trends } from '../src/metrics.ts';
+import { duration, instant, plural, whole } from '../src/site/figures.ts';
+import { quantile, quarterOf, quarterRange, trends } from '../src/analysis/metrics.ts';
 import { catalog } from './helpers/catalog.ts';
 import { makePostmortem } from './helpers/postmortems.ts';
 

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parsePostmortem } from '../src/postmortem.ts';
+import { parsePostmortem } from '../src/format/postmortem.ts';
 import { catalog, validPostmortem } from './helpers/catalog.ts';
 
 function assertLocated(text: string) {

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderInline, renderInlines } from '../src/render.ts';
+import { renderInline, renderInlines } from '../src/format/render.ts';
 
 const piece = fc.constantFrom(
   'word', ' ', 'Rolled back ', '`config`', '**bold**', '_em_', '[link](https://x.org)', '[ref]', '[ref]: /x', '[^1]', '[^1]: n', '- ', '1. ', '# ',

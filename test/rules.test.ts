@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RULE_IDS } from '../src/rules.ts';
+import { RULE_IDS } from '../src/format/rules.ts';
 import { FIXTURES, formatLine, loadCase, ruleDirs } from './helpers/fixtures.ts';
 
 const dirs = await ruleDirs();

@@ -8,10 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKnowledgeBase } from '../src/bench/generate.ts';
-import type { KnowledgeBase } from '../src/knowledge-base.ts';
-import { loadKnowledgeBase } from '../src/loader.ts';
-import { buildSearchFiles, lunrIndex, termShards, type DocumentTerms, type SearchFiles } from '../src/search-index.ts';
-import { assemble, search, shardsFor, words } from '../src/search-query.ts';
+import type { KnowledgeBase } from '../src/knowledge-base/index.ts';
+import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
+import { buildSearchFiles, lunrIndex, termShards, type SearchFiles } from '../src/search/index-files.ts';
+import { assemble, search, shardsFor } from '../src/search/query.ts';
+import { words, type DocumentTerms } from '../src/search/terms.ts';
 
 let dir: string;
 let kb: KnowledgeBase;

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import lunr from 'lunr';
 import { describe, expect, it } from 'vitest';
-import { lunrIndex } from '../src/search-index.ts';
-import { countWords, queryTerms, search, snippet, words } from '../src/search-query.ts';
+import { lunrIndex } from '../src/search/index-files.ts';
+import { queryTerms, search, snippet } from '../src/search/query.ts';
+import { countWords, words } from '../src/search/terms.ts';
 import { catalog } from './helpers/catalog.ts';
 import { makePostmortem } from './helpers/postmortems.ts';
 

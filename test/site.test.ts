@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'parse5';
 import { describe, expect, inject, it } from 'vitest';
-import { loadKnowledgeBase } from '../src/loader.ts';
+import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
 import { elements } from './helpers/html.ts';
 import { buildSite } from './setup/sites.ts';
 
@@ -96,7 +96,7 @@ describe('a hostile knowledge base', () => {
         const name = element.tagName;
         if (name === 'script' && !(attrs.get('type') === 'module' && /^\/_astro\/[\w.-]+\.js$/.test(attrs.get('src') ?? ''))) found.push(`<script ${JSON.stringify(element.attrs)}>`);
         if (['iframe', 'object', 'embed', 'b'].includes(name)) found.push(`<${name}>`);
-        // The trends page's charts are the only SVG: drawn by src/charts.ts, labelled chart-….
+        // The trends page's charts are the only SVG: drawn by src/site/charts.ts, labelled chart-….
         if (name === 'svg' && !/^chart-[\w-]+-title chart-[\w-]+-desc$/.test(attrs.get('aria-labelledby') ?? '')) found.push('<svg>');
         // An image whose unsafe address was removed keeps only its alt text.
         if (name === 'img' && attrs.has('src')) found.push(`<img src=${attrs.get('src')}>`);

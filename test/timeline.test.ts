@@ -5,9 +5,9 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsePostmortem } from '../src/postmortem.ts';
-import { daysBetween } from '../src/format.ts';
-import { utcInstant } from '../src/timeline.ts';
+import { parsePostmortem } from '../src/format/postmortem.ts';
+import { daysBetween } from '../src/format/dates.ts';
+import { utcInstant } from '../src/format/timeline.ts';
 import { catalog, validPostmortem } from './helpers/catalog.ts';
 
 const originalTz = process.env.TZ;

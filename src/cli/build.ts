@@ -5,11 +5,11 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unli
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildDate } from '../build-date.ts';
-import { hasErrors } from '../diagnostics.ts';
-import { loadKnowledgeBase } from '../loader.ts';
-import { cacheDirFor } from '../parse-cache.ts';
-import { formatPretty } from '../reporters.ts';
+import { buildDate } from '../analysis/build-date.ts';
+import { hasErrors } from '../format/diagnostics.ts';
+import { loadKnowledgeBase } from '../knowledge-base/loader.ts';
+import { cacheDirFor } from '../knowledge-base/parse-cache.ts';
+import { formatPretty } from './reporters.ts';
 import { startBackground } from '../site/background.ts';
 import { handedPlan, handOver, keptSearchFiles, publishedOf } from '../site/data.ts';
 import { outputFile, siteCodeDigest, type PreviousBuild } from '../site/incremental.ts';

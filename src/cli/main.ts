@@ -5,8 +5,8 @@
  * loading the site builder.
  */
 import { parseArgs } from 'node:util';
-import { BuildDateError } from '../build-date.ts';
-import { ContentFolderError } from '../loader.ts';
+import { BuildDateError } from '../analysis/build-date.ts';
+import { ContentFolderError } from '../knowledge-base/loader.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
 export const mainHelp = `Usage: hindsight <command> [options]

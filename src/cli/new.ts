@@ -2,9 +2,9 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { isCalendarDate } from '../../schemas/common.ts';
-import { idOf, slug } from '../ids.ts';
-import { listPostmortems, loadCatalog } from '../loader.ts';
-import { postmortemTemplate } from '../template.ts';
+import { idOf, slug } from '../format/ids.ts';
+import { listPostmortems, loadCatalog } from '../knowledge-base/loader.ts';
+import { postmortemTemplate } from '../format/template.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
 export const newHelp = `Usage: hindsight new "Title" [--content DIR] [--date YYYY-MM-DD]

@@ -1,14 +1,15 @@
 import { isCalendarDate } from '../../schemas/common.ts';
-import { actionRows } from '../action-items.ts';
-import { buildDate } from '../build-date.ts';
-import { titleOfCause } from '../catalog.ts';
-import { hasErrors } from '../diagnostics.ts';
-import { actionRecords } from '../exports.ts';
-import { day, duration, humanize, percent } from '../format.ts';
-import { loadKnowledgeBase } from '../loader.ts';
-import { cacheDirFor } from '../parse-cache.ts';
-import { DURATION_METRICS, trends, type DurationMetric, type Trends } from '../metrics.ts';
-import { terminalSafe } from '../reporters.ts';
+import { actionRows } from '../analysis/action-items.ts';
+import { buildDate } from '../analysis/build-date.ts';
+import { titleOfCause } from '../knowledge-base/catalog.ts';
+import { hasErrors } from '../format/diagnostics.ts';
+import { actionRecords } from '../analysis/exports.ts';
+import { day } from '../format/dates.ts';
+import { duration, humanize, percent } from '../site/figures.ts';
+import { loadKnowledgeBase } from '../knowledge-base/loader.ts';
+import { cacheDirFor } from '../knowledge-base/parse-cache.ts';
+import { DURATION_METRICS, trends, type DurationMetric, type Trends } from '../analysis/metrics.ts';
+import { terminalSafe } from './reporters.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
 export const statsHelp = `Usage: hindsight stats [--content DIR] [--since DATE] [--today DATE] [--json]

@@ -1,7 +1,7 @@
-import { hasErrors } from '../diagnostics.ts';
-import { checkKnowledgeBase } from '../loader.ts';
-import { cacheDirFor } from '../parse-cache.ts';
-import { format, FORMATS, type Format } from '../reporters.ts';
+import { hasErrors } from '../format/diagnostics.ts';
+import { checkKnowledgeBase } from '../knowledge-base/loader.ts';
+import { cacheDirFor } from '../knowledge-base/parse-cache.ts';
+import { format, FORMATS, type Format } from './reporters.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
 export const validateHelp = `Usage: hindsight validate [--content DIR] [--format pretty|json|github]

@@ -1,10 +1,10 @@
 /**
  * `/incidents.csv`: the figures of /api/incidents.json as a spreadsheet.
  * `/actions.csv`: every remediation item as a spreadsheet, most overdue first.
- * One route for both so an incremental build can leave them as they were (see incremental.ts).
+ * One route for both so an incremental build can leave them as they were (see ../site/incremental.ts).
  */
-import { actionRows } from '../action-items.ts';
-import { actionRecords, actionsCsv, incidentRecords, incidentsCsv } from '../exports.ts';
+import { actionRows } from '../analysis/action-items.ts';
+import { actionRecords, actionsCsv, incidentRecords, incidentsCsv } from '../analysis/exports.ts';
 import { site, wanted, type Site } from '../site/data.ts';
 
 const SHEETS = {

@@ -1,5 +1,5 @@
 /** `/feed.xml`: an Atom feed of the newest published postmortems. */
-import { atomFeed } from '../exports.ts';
+import { atomFeed } from '../analysis/exports.ts';
 import { site } from '../site/data.ts';
 
 export async function GET() {

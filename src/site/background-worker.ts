@@ -1,13 +1,26 @@
 /**
  * The worker thread of background.ts: similarity (when asked for), then the term shards, then
- * the search files written where it is told.
+ * the search files written where it is told. The messages it takes and sends are declared here,
+ * so background.ts imports them from the worker and never the other way round.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
-import { similarIncidents } from '../linking.ts';
-import { searchFileTexts, termShards, type SearchFileTexts } from '../search-index.ts';
-import type { BackgroundInput, BackgroundMessage, BackgroundReply } from './background.ts';
+import { similarIncidents, type SimilarIds, type SimilarityInput } from '../analysis/linking.ts';
+import { searchFileTexts, termShards, type SearchFileTexts } from '../search/index-files.ts';
+import type { DocumentTerms } from '../search/terms.ts';
+
+/**
+ * What the worker gets: plain data, copied to it. The terms follow in a message of their own,
+ * so the worker does not read them in before similarity is done.
+ */
+export interface BackgroundInput {
+  similarity?: SimilarityInput[];
+}
+export type BackgroundMessage = { terms: DocumentTerms[] } | { write: { dir: string; rows: SearchFileTexts; previous?: string } };
+
+/** What the worker posts, once each. */
+export type BackgroundReply = { similar: SimilarIds } | { kept: string[] };
 
 const { similarity } = workerData as BackgroundInput;
 if (similarity) parentPort!.postMessage({ similar: similarIncidents(similarity) } satisfies BackgroundReply);

@@ -1,16 +1,18 @@
 /**
  * The work of a site build that no single page needs, done on one worker thread while Astro
  * starts, bundles and renders the pages on the main one: which incidents are similar (see
- * linking.ts), then the term shards of the search index (see search-index.ts), which it writes
+ * ../analysis/linking.ts), then the term shards of the search index (see ../search/index-files.ts), which it writes
  * into the output folder with the result rows once it is told where (see search-files.ts).
  * Similarity comes first, as the first page rendered waits for it. One thread, not two: with
  * two cores, a third busy thread would slow the main one.
  */
 import { Worker } from 'node:worker_threads';
-import type { Catalog } from '../catalog.ts';
-import { similarityInput, type SimilarIds, type SimilarityInput } from '../linking.ts';
-import type { Postmortem } from '../postmortem.ts';
-import { documentTerms, type DocumentTerms, type SearchFileTexts } from '../search-index.ts';
+import type { Catalog } from '../format/vocabulary.ts';
+import { similarityInput, type SimilarIds, type SimilarityInput } from '../analysis/linking.ts';
+import type { Postmortem } from '../knowledge-base/index.ts';
+import type { SearchFileTexts } from '../search/index-files.ts';
+import { documentTerms } from '../search/terms.ts';
+import type { BackgroundInput, BackgroundMessage, BackgroundReply } from './background-worker.ts';
 
 export interface Background {
   /** Undefined when not asked for. */
@@ -22,18 +24,6 @@ export interface Background {
    */
   writeSearchFiles(dir: string, rows: SearchFileTexts, previous?: string): Promise<string[]>;
 }
-
-/**
- * What the worker gets: plain data, copied to it. The terms follow in a message of their own,
- * so the worker does not read them in before similarity is done.
- */
-export interface BackgroundInput {
-  similarity?: SimilarityInput[];
-}
-export type BackgroundMessage = { terms: DocumentTerms[] } | { write: { dir: string; rows: SearchFileTexts; previous?: string } };
-
-/** What the worker posts, once each. */
-export type BackgroundReply = { similar: SimilarIds } | { kept: string[] };
 
 /** Starts the work for the published `incidents`; `similarity: false` leaves similarity out. */
 export function startBackground(incidents: readonly Postmortem[], catalog: Catalog, { similarity = true } = {}): Background {

@@ -5,13 +5,13 @@
  * Only published postmortems reach the site; drafts and reviews stay out.
  */
 import path from 'node:path';
-import { buildDate } from '../build-date.ts';
-import { titleOfCause } from '../catalog.ts';
-import type { KnowledgeBase } from '../knowledge-base.ts';
-import { linkPostmortems, type Links, type SimilarIds } from '../linking.ts';
-import { loadKnowledgeBase } from '../loader.ts';
-import { trends, type Trends } from '../metrics.ts';
-import type { Postmortem } from '../postmortem.ts';
+import { buildDate } from '../analysis/build-date.ts';
+import { titleOfCause } from '../knowledge-base/catalog.ts';
+import type { KnowledgeBase } from '../knowledge-base/index.ts';
+import { linkPostmortems, type Links, type SimilarIds } from '../analysis/linking.ts';
+import { loadKnowledgeBase } from '../knowledge-base/loader.ts';
+import { trends, type Trends } from '../analysis/metrics.ts';
+import type { Postmortem } from '../knowledge-base/index.ts';
 import type { Background } from './background.ts';
 import { plan, type Plan, type PreviousBuild } from './incremental.ts';
 

@@ -16,10 +16,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { codeDigest } from '../code-digest.ts';
-import { recurrences } from '../linking.ts';
-import type { Postmortem } from '../postmortem.ts';
-import type { Site } from './data.ts';
+import { codeDigest } from '../knowledge-base/code-digest.ts';
+import { recurrences, type Links } from '../analysis/linking.ts';
+import type { KnowledgeBase, Postmortem } from '../knowledge-base/index.ts';
 import { services } from './services.ts';
 
 /** How many incidents per cause an incident page lists before and after it (see incidents/[id].astro). */
@@ -36,7 +35,7 @@ export interface PreviousBuild {
 /** The exports, which show the same facts of every incident (see src/pages/[records].csv.ts, api/[records].json.ts). */
 export const EXPORTS = ['/api/incidents.json', '/api/actions.json', '/incidents.csv', '/actions.csv'];
 
-/** The address of search result row n (see search-index.ts). */
+/** The address of search result row n (see ../search/index-files.ts). */
 export const searchRowAddress = (n: number) => `/search/docs/${n}.json`;
 
 /** The file an address is written to, relative to the output folder: `index.html` in a folder for a page. */
@@ -54,7 +53,15 @@ export function siteCodeDigest(): Promise<string> {
   return codeDigest((f) => /^(src|schemas)\/.*\.(ts|astro|css|mjs|json|svg)$/.test(f) || f === 'astro.config.mjs' || f === 'package-lock.json');
 }
 
-export function plan(s: Site, code: string, previous: PreviousBuild | undefined): Plan {
+/** What the plan reads of the site (see data.ts): the knowledge base, the build date, the incidents shown and their links. */
+export interface Planned {
+  kb: KnowledgeBase;
+  today: string;
+  incidents: readonly Postmortem[];
+  links: Links;
+}
+
+export function plan(s: Planned, code: string, previous: PreviousBuild | undefined): Plan {
   const salt = hash([code, s.kb.catalog.settings, [...(s.kb.catalog.causes ?? [])], [...(s.kb.catalog.services ?? [])], s.today, s.incidents.length]);
   const cards = new Map<Postmortem, string>();
   /** What an incident list shows of an incident. */

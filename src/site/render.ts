@@ -2,8 +2,8 @@
  * HTML of postmortem Markdown on the site's pages. The loader renders it while parsing (see
  * ../render.ts); a knowledge base loaded without it is rendered here instead.
  */
-import { renderInline, renderMarkdown } from '../render.ts';
-import type { Section } from '../sections.ts';
+import { renderInline, renderMarkdown } from '../format/render.ts';
+import type { Section } from '../format/sections.ts';
 
 export const sectionHtml = (section: Section) => (section.html !== undefined ? section.html : renderMarkdown(section.markdown));
 

@@ -1,5 +1,5 @@
 /**
- * Writes the sharded search index (see ../search-index.ts) into the built site, from an Astro
+ * Writes the sharded search index (see ../search/index-files.ts) into the built site, from an Astro
  * integration, so `hindsight build` and a plain `astro build` both produce it. The background
  * worker (background.ts) builds the term shards while Astro bundles and renders the pages, and
  * writes them with the result rows as soon as Astro has emptied the output folder: the files are
@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { searchRowFiles } from '../search-index.ts';
+import { searchRowFiles } from '../search/index-files.ts';
 import { startBackground, type Background } from './background.ts';
 import { handedBackground, handedPlan, handedPreviousOutput, keepSearchFiles, published } from './data.ts';
 import { searchRowAddress } from './incremental.ts';

@@ -1,6 +1,7 @@
 /** The services the site has pages for: the catalogue's, plus any an incident names without one. */
 import type { Service } from '../../schemas/service.ts';
-import type { Site } from './data.ts';
+import type { Links } from '../analysis/linking.ts';
+import type { KnowledgeBase } from '../knowledge-base/index.ts';
 
 export interface ServiceEntry {
   id: string;
@@ -8,7 +9,7 @@ export interface ServiceEntry {
   name: string;
 }
 
-export function services(s: Site): ServiceEntry[] {
+export function services(s: { kb: KnowledgeBase; links: Links }): ServiceEntry[] {
   const entries = new Map<string, ServiceEntry>();
   for (const [id, service] of s.kb.catalog.services ?? []) entries.set(id, { id, service, name: service.name });
   for (const id of s.links.byService.keys()) if (!entries.has(id)) entries.set(id, { id, name: id });

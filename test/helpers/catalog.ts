@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCatalog } from '../../src/catalog.ts';
+import { parseCatalog } from '../../src/knowledge-base/catalog.ts';
 import { FIXTURES } from './fixtures.ts';
 
 const read = (name: string) => ({ file: name, text: readFileSync(path.join(FIXTURES, 'base', name), 'utf8') });

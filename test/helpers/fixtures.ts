@@ -7,8 +7,8 @@
 import { cp, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Diagnostic } from '../../src/diagnostics.ts';
-import { loadKnowledgeBase } from '../../src/loader.ts';
+import type { Diagnostic } from '../../src/format/diagnostics.ts';
+import { loadKnowledgeBase } from '../../src/knowledge-base/loader.ts';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 const CATALOG_FILES = ['causes.yml', 'services.yml', 'hindsight.yml'];

@@ -1,5 +1,5 @@
 /** Postmortems written from a few facts and parsed for real, for tests of what is built on them. */
-import { parsePostmortem, type Postmortem } from '../../src/postmortem.ts';
+import { parsePostmortem, type Postmortem } from '../../src/format/postmortem.ts';
 import { catalog } from './catalog.ts';
 
 export interface Facts {

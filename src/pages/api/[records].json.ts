@@ -1,10 +1,10 @@
 /**
  * `/api/incidents.json`: every published postmortem's facts and figures, as FORMAT.md defines.
  * `/api/actions.json`: every remediation item of every published postmortem, most overdue first.
- * One route for both so an incremental build can leave them as they were (see incremental.ts).
+ * One route for both so an incremental build can leave them as they were (see ../../site/incremental.ts).
  */
-import { actionRows } from '../../action-items.ts';
-import { actionRecords, incidentRecords } from '../../exports.ts';
+import { actionRows } from '../../analysis/action-items.ts';
+import { actionRecords, incidentRecords } from '../../analysis/exports.ts';
 import { site, wanted, type Site } from '../../site/data.ts';
 
 const RECORDS = {

@@ -1,0 +1,204 @@
+/**
+ * Reading a content folder from disk. The only module of the core that touches the file system:
+ * the CLI and the site both load postmortems through `loadKnowledgeBase`, so they cannot disagree.
+ * Each file is read once; it is parsed only when the cache has no result for its text, and many
+ * files are parsed on every core.
+ */
+import { isUtf8 } from 'node:buffer';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { CatalogTexts, parseCatalog } from './catalog.ts';
+import type { Diagnostic } from '../format/diagnostics.ts';
+import { assembleKnowledgeBase, type KnowledgeBase, type ParseResult } from './index.ts';
+import { digestOf, ParseCache } from './parse-cache.ts';
+import { openParsePool, WORKER_THRESHOLD, type ParseInput, type PoolResult } from './parse-pool.ts';
+// The parser (Markdown, YAML, zod's checks) is loaded only when a file must be parsed here.
+
+/** The content folder is missing or is not a folder: nothing can be checked (exit status 2). */
+export class ContentFolderError extends Error {}
+
+export interface LoadOptions {
+  /** Folder that reported paths are relative to. */
+  cwd: string;
+  /** Render the Markdown to HTML as well (what the site needs). */
+  html?: boolean;
+  /** Folder of the parse cache; none when undefined. */
+  cacheDir?: string;
+  /** Parse on worker threads when there are many files (default true). */
+  workers?: boolean;
+}
+
+/** Files read between two hand-overs to the parse workers. */
+const READ_BATCH = 128;
+
+/** Every postmortem with its data: for the site and for `stats`. */
+export async function loadKnowledgeBase(contentDir: string, options: LoadOptions): Promise<KnowledgeBase> {
+  const { kb, catalog } = await load(contentDir, options, true);
+  return { catalog: await catalog(), ...kb };
+}
+
+/**
+ * Only what `validate` reports: every diagnostic, and the number of files. Quicker than
+ * loading: files the cache knows need neither parsing nor their data read back.
+ */
+export async function checkKnowledgeBase(contentDir: string, options: LoadOptions): Promise<Pick<KnowledgeBase, 'diagnostics' | 'files'>> {
+  const { diagnostics, files } = (await load(contentDir, options, false)).kb;
+  return { diagnostics, files };
+}
+
+async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true }: LoadOptions, data: boolean) {
+  const { root, texts, diagnostics, relative } = await readCatalog(contentDir, { cwd });
+  const files = (await listPostmortems(root)).map((file) => ({ path: file, shown: relative(file) }));
+  const cache = cacheDir === undefined ? undefined : await ParseCache.open(cacheDir, root, texts, data);
+  const results: (ParseResult | undefined)[] = new Array(files.length);
+
+  // The catalogue is parsed (zod and YAML loaded) only when needed: for the site's data, for a
+  // file to parse here, or when the cache does not have its diagnostics.
+  let parsedCatalog: Promise<ReturnType<typeof parseCatalog>> | undefined;
+  const parseTexts = () => (parsedCatalog ??= import('./catalog.ts').then(({ parseCatalog }) => parseCatalog(texts)));
+  const cached = data ? undefined : cache?.catalogDiagnostics(relative(root));
+  const catalogDiagnostics = cached ?? (await parseTexts()).diagnostics;
+  cache?.setCatalogDiagnostics(relative(root), catalogDiagnostics);
+  diagnostics.push(...catalogDiagnostics);
+
+  // Files that look as the cache saw them are not read; the others are, a batch at a time.
+  const unread: { index: number; stats?: Stats }[] = [];
+  files.forEach(({ path: file, shown }, index) => {
+    const stats = cache && statSync(file, { throwIfNoEntry: false });
+    const digest = stats && cache!.unchanged(shown, stats);
+    results[index] = digest === undefined ? undefined : cache!.get(cache!.key(shown, digest), { data, html });
+    if (!results[index]) unread.push({ index, stats });
+  });
+  // Files to parse go to the workers a batch at a time as they are read, so reading and parsing
+  // overlap; with few files to read they are parsed here, where starting workers would cost more.
+  const pool = workers && unread.length >= WORKER_THRESHOLD ? openParsePool({ catalog: texts, html, data }) : undefined;
+  const here: { index: number; key?: string; input: ParseInput }[] = [];
+  const pooled: Promise<void>[] = [];
+  const parsed = (index: number, key: string | undefined, reply: PoolResult) => {
+    if ('ok' in reply) {
+      const { ok: _, ...result } = reply;
+      results[index] = result;
+      if (key !== undefined) cache!.setOutcome(key, reply);
+    } else {
+      results[index] = reply;
+      if (key !== undefined) cache!.set(key, reply, html);
+    }
+  };
+  try {
+    for (let i = 0; i < unread.length; i += READ_BATCH) {
+      const misses: typeof here = [];
+      for (const { index, stats } of unread.slice(i, i + READ_BATCH)) {
+        const { path: file, shown } = files[index]!;
+        const text = readText(file, shown, diagnostics);
+        if (text === undefined) continue;
+        let key: string | undefined;
+        if (cache) {
+          const digest = digestOf(text);
+          if (stats?.isFile()) cache.saw(shown, stats, digest);
+          key = cache.key(shown, digest);
+          results[index] = cache.get(key, { data, html });
+        }
+        if (!results[index]) misses.push({ index, key, input: { file: shown, text } });
+      }
+      if (!pool) here.push(...misses);
+      else if (misses.length > 0) {
+        const batch = pool.parse(misses.map((m) => m.input)).then((out) => misses.forEach(({ index, key }, j) => parsed(index, key, out[j]!)));
+        batch.catch(() => {}); // awaited below, with the others; not an unhandled rejection meanwhile
+        pooled.push(batch);
+        // Let the workers' replies in, so each gets its next batch while the rest is read.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await Promise.all(pooled);
+  } finally {
+    await pool?.close();
+  }
+  if (here.length > 0) {
+    const [{ parseFile }, { catalog }] = await Promise.all([import('./parse.ts'), parseTexts()]);
+    for (const { index, key, input } of here) parsed(index, key, parseFile(input.text, input.file, catalog, { html }));
+  }
+  await cache?.save();
+  // Files that could not be read have no result, only their diagnostic.
+  return { kb: assembleKnowledgeBase(results.filter((r) => r !== undefined), diagnostics), catalog: async () => (await parseTexts()).catalog };
+}
+
+/** The settings, causes and services of a content folder, without its postmortems. */
+export async function loadCatalog(contentDir: string, options: LoadOptions) {
+  const { texts, diagnostics, ...rest } = await readCatalog(contentDir, options);
+  const parsed = (await import('./catalog.ts')).parseCatalog(texts);
+  return { ...rest, texts, catalog: parsed.catalog, diagnostics: [...diagnostics, ...parsed.diagnostics] };
+}
+
+/** The texts of the catalogue files, unparsed, with the problems of reading them. */
+async function readCatalog(contentDir: string, { cwd }: LoadOptions) {
+  const root = path.resolve(cwd, contentDir);
+  const info = await stat(root).catch(() => undefined);
+  if (!info?.isDirectory()) throw new ContentFolderError(`Content folder ${JSON.stringify(contentDir)} does not exist or is not a folder.`);
+  const relative = (file: string) => path.relative(cwd, file).split(path.sep).join('/');
+
+  const diagnostics: Diagnostic[] = [];
+  const texts: CatalogTexts = {};
+  for (const [key, name] of [['settings', 'hindsight.yml'], ['causes', 'causes.yml'], ['services', 'services.yml']] as const) {
+    const file = path.join(root, name);
+    const text = readText(file, relative(file), diagnostics);
+    if (text !== undefined) texts[key] = { file: relative(file), text };
+    else if (key === 'causes' && !diagnostics.some((d) => d.file === relative(file))) {
+      diagnostics.push({ file: relative(file), line: 1, column: 1, severity: 'error', rule: 'causes-missing', message: 'The content folder has no causes.yml; create it with the cause taxonomy (see docs/format.md).' });
+    }
+  }
+  return { root, texts, diagnostics, relative };
+}
+
+/** Every `*.md` under the content folder's `postmortems/`, in a stable order. */
+export async function listPostmortems(root: string): Promise<string[]> {
+  const folder = path.join(root, 'postmortems');
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return [];
+    throw error;
+  });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.toLowerCase().endsWith('.md'))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}
+
+/** The file's text; undefined (with a diagnostic unless it is simply absent) when it cannot be read. */
+function readText(file: string, shown: string, diagnostics: Diagnostic[]): string | undefined {
+  let bytes: Buffer;
+  try {
+    // Synchronous: for thousands of small files several times quicker than asynchronous reads.
+    bytes = readFileSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      diagnostics.push({ file: shown, line: 1, column: 1, severity: 'error', rule: 'file-read', message: (error as NodeJS.ErrnoException).code === 'EISDIR' ? 'This is a folder; a file is expected here.' : `The file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).` });
+    }
+    return undefined;
+  }
+  // A byte order mark is dropped, as a decoder would.
+  if (isUtf8(bytes)) return bytes.toString('utf8').replace(/^\uFEFF/, '');
+  const bad = firstInvalidUtf8(bytes);
+  const before = bytes.subarray(0, bad).toString('utf8').split('\n');
+  diagnostics.push({ file: shown, line: before.length, column: before[before.length - 1]!.length + 1, severity: 'error', rule: 'file-encoding', message: 'The file is not valid UTF-8 text; save it as UTF-8.' });
+  return undefined;
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  let low = 0;
+  let high = bytes.length;
+  // The longest valid prefix, by bisection on the fatal decoder.
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      low = mid;
+    } catch {
+      high = mid - 1;
+    }
+  }
+  // A sequence cut short at the end of the valid prefix belongs to the bad part: back up to its lead byte.
+  let end = low;
+  while (end > 0 && end > low - 3 && (bytes[end - 1]! & 0xc0) === 0x80) end--;
+  if (end > 0 && bytes[end - 1]! >= 0xc0) return end - 1;
+  return low;
+}

@@ -1,0 +1,248 @@
+/**
+ * Parse results cached by content hash, so files that have not changed are not parsed again.
+ *
+ * Each content folder has its own cache, in two packs written with v8.serialize: the outcome of
+ * every file (id, `related`, diagnostics: all that `validate` needs, and small) and the parsed
+ * data the site needs, read only by builds. A result is keyed by the file's path and the hash of
+ * its text; a pack also records the hash of what decides every result, Hindsight's own parsing
+ * code and locked dependencies and the catalogue (causes, services and settings decide what is
+ * valid), and is dropped whole when that changed. A pack holds the files of the last run only
+ * (the data pack, up to a tenth more: see `saveData`), so it never grows beyond the content folder.
+ *
+ * A third pack remembers what each file looked like on disk (size, times, inode) and the hash
+ * of its text, so an unchanged file is not even read, as git does for its index. A file whose
+ * times fall within two seconds of the run that recorded them is read again all the same: an
+ * edit in the same tick of a coarse file-system clock could otherwise go unseen.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, type Stats } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { deserialize, serialize } from 'node:v8';
+import type { CatalogTexts } from './catalog.ts';
+import type { Diagnostic } from '../format/diagnostics.ts';
+import { codeDigest } from './code-digest.ts';
+import type { ParseResult, Postmortem } from './index.ts';
+
+/** What `validate` needs of a file: its parse result without the data. */
+export type Outcome = Omit<ParseResult, 'postmortem'> & { ok: boolean };
+/** The data of a file without errors, and whether its HTML was rendered. */
+export interface Stored {
+  html: boolean;
+  postmortem: Postmortem;
+}
+
+const hash = (...parts: string[]) => {
+  const h = createHash('sha1');
+  for (const part of parts) h.update(part).update('\u0000');
+  return h.digest('hex');
+};
+
+/** The hash of a file's text, which keys its results. */
+export const digestOf = (text: string) => hash(text);
+
+/** What a run saw of a file on disk, and the hash of the text it read. */
+type Seen = [size: number, mtimeMs: number, ctimeMs: number, ino: number, digest: string];
+interface FilesPack {
+  /** When the run that recorded them started (ms since the epoch). */
+  stamp: number;
+  files: Map<string, Seen>;
+}
+/** Results by key, for the salt they were computed with (the hash of the code and the catalogue). */
+interface ResultsPack<T> {
+  salt: string;
+  entries: Map<string, T>;
+  /** Of a data pack: names it, for its additions pack. */
+  id?: string;
+  /** Of an additions pack: the data pack it adds to. */
+  base?: string;
+  /** Of the outcomes pack: the catalogue's diagnostics, for the content folder as it was shown. */
+  catalog?: { shown: string; diagnostics: Diagnostic[] };
+}
+/** The additions pack may hold this many entries whatever the size of the data pack. */
+const ADDITIONS_MIN = 50;
+/** Times closer than this to the recording run are not trusted (FAT's clock ticks every 2 s). */
+const RACY_MS = 2000;
+
+let codeHash: Promise<string> | undefined;
+
+/** Hash of the code that decides a parse result: src/format/, src/knowledge-base/, src/search/terms.ts, schemas/ and the lockfile. */
+function code(): Promise<string> {
+  codeHash ??= codeDigest((f) => /^src\/(format|knowledge-base)\/.*\.ts$/.test(f) || f === 'src/search/terms.ts' || /^schemas\/.*\.ts$/.test(f) || f === 'package.json' || f === 'package-lock.json');
+  return codeHash;
+}
+
+/**
+ * Where the CLI keeps its cache: HINDSIGHT_CACHE_DIR (`off` for none), else
+ * `node_modules/.cache/hindsight` of the working folder as other tools do, else the temp folder.
+ */
+export function cacheDirFor(cwd: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const chosen = env.HINDSIGHT_CACHE_DIR;
+  if (chosen === 'off') return undefined;
+  if (chosen) return path.resolve(cwd, chosen);
+  const modules = path.join(cwd, 'node_modules');
+  return existsSync(modules) ? path.join(modules, '.cache', 'hindsight') : path.join(tmpdir(), 'hindsight-cache');
+}
+
+export class ParseCache {
+  private outcomes = new Map<string, Outcome>();
+  private stored = new Map<string, Stored>();
+  private nextOutcomes = new Map<string, Outcome>();
+  private nextStored = new Map<string, Stored>();
+  private changed = false;
+  private catalog: ResultsPack<Outcome>['catalog'];
+  private nextCatalog: ResultsPack<Outcome>['catalog'];
+  /** The data pack as read, without its additions: its id and keys. */
+  private base: { id?: string; keys: ReadonlySet<string> } = { keys: new Set() };
+  private seen: FilesPack = { stamp: 0, files: new Map() };
+  private readonly nextSeen: FilesPack = { stamp: Date.now(), files: new Map() };
+
+  private readonly folder: string;
+  private readonly salt: string;
+  private readonly withData: boolean;
+
+  private constructor(folder: string, salt: string, withData: boolean) {
+    this.folder = folder;
+    this.salt = salt;
+    this.withData = withData;
+  }
+
+  /** The cache of one content folder under `dir`; `withData` also reads the data pack. */
+  static async open(dir: string, contentRoot: string, catalog: CatalogTexts, withData: boolean): Promise<ParseCache> {
+    const folder = path.join(dir, hash(path.resolve(contentRoot)).slice(0, 16));
+    const salt = hash(await code(), JSON.stringify(catalog));
+    const cache = new ParseCache(folder, salt, withData);
+    const results = <T>(value: unknown): value is ResultsPack<T> => (value as ResultsPack<T> | undefined)?.salt === salt && (value as ResultsPack<T>).entries instanceof Map;
+    const outcomes = await readPack(path.join(folder, 'outcomes.bin'), results<Outcome>);
+    cache.outcomes = outcomes?.entries ?? new Map();
+    cache.catalog = outcomes?.catalog;
+    if (withData) {
+      const base = await readPack(path.join(folder, 'data.bin'), results<Stored>);
+      const added = base && (await readPack(path.join(folder, 'data-added.bin'), results<Stored>));
+      cache.base = { id: base?.id, keys: new Set(base?.entries.keys()) };
+      cache.stored = base?.entries ?? new Map();
+      if (added && added.base === base!.id) for (const [key, stored] of added.entries) cache.stored.set(key, stored);
+    }
+    cache.seen = (await readPack(path.join(folder, 'files.bin'), isFilesPack)) ?? cache.seen;
+    return cache;
+  }
+
+  /** The catalogue's diagnostics, when cached for the content folder shown as `shown` (paths in them depend on it). */
+  catalogDiagnostics(shown: string): Diagnostic[] | undefined {
+    return this.catalog?.shown === shown ? this.catalog.diagnostics : undefined;
+  }
+
+  setCatalogDiagnostics(shown: string, diagnostics: Diagnostic[]): void {
+    this.nextCatalog = { shown, diagnostics };
+    if (JSON.stringify(this.nextCatalog) !== JSON.stringify(this.catalog)) this.changed = true;
+  }
+
+  /** The key of a file's results, from its path and the hash of its text. */
+  key(file: string, digest: string): string {
+    return `${file}\u0000${digest}`;
+  }
+
+  /**
+   * The hash of the file's text when it looks exactly as the last run saw it (and is remembered
+   * as it was then); undefined when it must be read.
+   */
+  unchanged(file: string, stats: Stats): string | undefined {
+    const seen = this.seen.files.get(file);
+    if (!seen || !sameAs(seen, stats) || Math.max(stats.mtimeMs, stats.ctimeMs) > this.seen.stamp - RACY_MS) return undefined;
+    this.nextSeen.files.set(file, seen);
+    return seen[4];
+  }
+
+  /** Remembers a file as it was on disk before it was read, with the hash of the text read. */
+  saw(file: string, stats: Stats, digest: string): void {
+    this.nextSeen.files.set(file, [stats.size, stats.mtimeMs, stats.ctimeMs, stats.ino, digest]);
+  }
+
+  /** The cached result of a file, or undefined when it must be parsed (again). */
+  get(key: string, { data, html }: { data: boolean; html: boolean }): ParseResult | undefined {
+    const outcome = this.outcomes.get(key);
+    if (!outcome) return undefined;
+    const { ok, ...result } = outcome;
+    if (!ok || !data) {
+      this.keep(key, outcome);
+      return result;
+    }
+    const stored = this.stored.get(key);
+    if (!stored || (html && !stored.html)) return undefined;
+    this.keep(key, outcome, stored);
+    return { ...result, postmortem: stored.postmortem };
+  }
+
+  /** Records the outcome of a file parsed without its data being kept (see `validate`). */
+  setOutcome(key: string, outcome: Outcome): void {
+    this.keep(key, outcome);
+    this.changed = true;
+  }
+
+  set(key: string, result: ParseResult, html: boolean): void {
+    const { postmortem, ...rest } = result;
+    this.keep(key, { ...rest, ok: postmortem !== undefined }, postmortem && { html, postmortem });
+    this.changed = true;
+  }
+
+  private keep(key: string, outcome: Outcome, stored?: Stored) {
+    this.nextOutcomes.set(key, outcome);
+    if (stored) this.nextStored.set(key, stored);
+  }
+
+  /** Writes the packs when anything changed, each replaced in one rename. */
+  async save(): Promise<void> {
+    const seenChanged = this.nextSeen.files.size !== this.seen.files.size || [...this.nextSeen.files].some(([file, seen]) => this.seen.files.get(file) !== seen);
+    if (seenChanged) {
+      await mkdir(this.folder, { recursive: true });
+      await writePack(path.join(this.folder, 'files.bin'), this.nextSeen);
+    }
+    // Same files with the same results: nothing to write (stale data entries are harmless).
+    if (!this.changed && this.nextOutcomes.size === this.outcomes.size) return;
+    await mkdir(this.folder, { recursive: true });
+    await writePack(path.join(this.folder, 'outcomes.bin'), { salt: this.salt, entries: this.nextOutcomes, catalog: this.nextCatalog });
+    // A run that did not read the data pack leaves it as it is: its entries are still valid (or,
+    // when the salt changed, dropped by the next build that reads it).
+    if (this.withData) await this.saveData();
+  }
+
+  /**
+   * The data pack is large (hundreds of megabytes at ten thousand postmortems): when only a few
+   * files changed, their entries go to a small additions pack beside it, and the data pack is
+   * rewritten only once the additions pass a tenth of it. Its entries of files since changed or
+   * removed are then kept until that rewrite, never read.
+   */
+  private async saveData(): Promise<void> {
+    const added = new Map([...this.nextStored].filter(([key]) => !this.base.keys.has(key)));
+    const file = path.join(this.folder, 'data.bin');
+    const additions = path.join(this.folder, 'data-added.bin');
+    if (this.base.id !== undefined && added.size <= Math.max(ADDITIONS_MIN, this.nextStored.size / 10)) {
+      await writePack(additions, { salt: this.salt, base: this.base.id, entries: added });
+    } else {
+      await writePack(file, { salt: this.salt, id: randomUUID(), entries: this.nextStored });
+      await rm(additions, { force: true });
+    }
+  }
+}
+
+const sameAs = ([size, mtimeMs, ctimeMs, ino]: Seen, stats: Stats) => size === stats.size && mtimeMs === stats.mtimeMs && ctimeMs === stats.ctimeMs && ino === stats.ino;
+
+const isFilesPack = (value: unknown): value is FilesPack => typeof (value as FilesPack | undefined)?.stamp === 'number' && (value as FilesPack).files instanceof Map;
+
+/** A pack as written; undefined when missing, unreadable or not of the expected shape. */
+async function readPack<T>(file: string, valid: (value: unknown) => value is T): Promise<T | undefined> {
+  try {
+    const value = deserialize(await readFile(file)) as unknown;
+    if (valid(value)) return value;
+  } catch {
+    // Missing, or written by another version of Node: start over.
+  }
+  return undefined;
+}
+
+async function writePack(file: string, value: unknown): Promise<void> {
+  const partial = `${file}.${process.pid}.partial`;
+  await writeFile(partial, serialize(value));
+  await rename(partial, file);
+}

@@ -1,0 +1,79 @@
+/**
+ * Search in the browser, over the sharded index (see index-files.ts): the manifest once,
+ * then only the shards of the query's terms, each fetched once; lunr ranks with the small index
+ * they assemble. Result rows are fetched for the results shown, facets only when a filter is set.
+ * How a row is drawn is the site's (../site/result-row.ts).
+ */
+import type { Facets as FacetTable, Manifest, SearchDocument } from './index-files.ts';
+import { assemble, queryTerms, search, shardsFor, type Shard } from './query.ts';
+import { matches, type Filters } from './filters.ts';
+
+const fetched = new Map<string, Promise<unknown>>();
+
+/** A file of /search/, fetched once; a failed fetch is tried again next time. */
+function load<T>(name: string): Promise<T> {
+  let pending = fetched.get(name);
+  if (!pending) {
+    pending = fetch(`/search/${name}`).then((response) => {
+      if (!response.ok) throw new Error(`search index: HTTP ${response.status}`);
+      return response.json();
+    });
+    pending.catch(() => fetched.delete(name));
+    fetched.set(name, pending);
+  }
+  return pending as Promise<T>;
+}
+
+/** Starts fetching what every search needs, before the first word is typed. */
+export function prepareSearch(): Promise<unknown> {
+  return load<Manifest>('manifest.json');
+}
+
+export interface Result {
+  /** Document number: /search/docs/<n>.json. */
+  n: number;
+  /** Index terms that matched, for marking them in the snippet. */
+  terms: string[];
+}
+
+/** Incidents matching the query and the filters, best first; with filters but no words, every match, newest first. */
+export async function find(query: string, filters: Filters = {}): Promise<Result[]> {
+  const filtered = Object.keys(filters).length > 0;
+  const manifest = await load<Manifest>('manifest.json');
+  const facetTable = filtered ? load<FacetTable>('facets.json') : undefined;
+  let results: Result[];
+  if (queryTerms(query).length) {
+    const shards = await Promise.all(shardsFor(query, manifest.shards).map((n) => load<Shard>(`terms/${n}.json`)));
+    results = search(assemble(shards, query, manifest), query).map((hit) => ({ n: Number(hit.ref), terms: hit.terms }));
+  } else {
+    results = filtered ? Array.from({ length: manifest.documents }, (_, n) => ({ n, terms: [] })) : [];
+  }
+  if (!facetTable) return results;
+  const { values, documents } = await facetTable;
+  return results.filter(({ n }) => {
+    const [severity, trigger, year, causes, services] = documents[n]!;
+    const facets = { severity: values.severity[severity]!, trigger: values.trigger[trigger]!, year: values.year[year]!, causes: causes.map((c) => values.cause[c]!), services: services.map((s) => values.service[s]!) };
+    return matches(facets, filters);
+  });
+}
+
+/**
+ * Draws the rows of some results in their order as their files arrive: each as soon as it and
+ * the ones above it are in, so the first result shows without waiting for the last. `place` gets
+ * each row's element (`first` for the first one); drawing stops, returning false, as soon as
+ * `current()` is false (a newer search started).
+ */
+export async function drawRows(
+  results: readonly Result[],
+  render: (row: SearchDocument, result: Result) => HTMLLIElement,
+  place: (item: HTMLLIElement, first: boolean) => void,
+  current: () => boolean,
+): Promise<boolean> {
+  const rows = results.map(({ n }) => load<SearchDocument>(`docs/${n}.json`));
+  for (const [i, row] of rows.entries()) {
+    const document = await row;
+    if (!current()) return false;
+    place(render(document, results[i]!), i === 0);
+  }
+  return current();
+}
