@@ -1,6 +1,6 @@
 /** `hindsight.yml`: settings of one knowledge base. Every field is optional. */
 import { z } from 'zod';
-import { httpUrl } from './common.ts';
+import { httpUrl, isHttpUrl, text } from './common.ts';
 import { isTimeZone } from './timezone.ts';
 
 export const DEFAULT_SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
@@ -8,10 +8,44 @@ export const DEFAULT_SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 export const timeZone = () =>
   z.string().refine(isTimeZone, { error: 'an IANA time zone name such as `America/Los_Angeles`, or `UTC`' });
 
+/** Image formats a logo may have, by file extension. */
+const IMAGE_EXTENSION = /\.(?:svg|png|jpe?g|webp)$/i;
+
+/** A relative path written with `/` (no drive letter, no leading slash, no backslash, no control character). */
+const isRelativePath = (value: string) => value !== '' && !/^[/~]|^[A-Za-z]:|[\\\u0000-\u001f]/.test(value);
+
+/** A relative path that stays inside the folder it is relative to: no `..` segment. */
+const isInsidePath = (value: string) => isRelativePath(value) && !value.split('/').includes('..');
+
+/** A link of the header: an absolute http(s) URL, or an address of the site written from its root (`/causes/`), never `//host`. */
+export const isHeaderHref = (value: string) => isHttpUrl(value) || /^\/(?![/\\])[^\s\\]*$/.test(value);
+
+/** An `edit_url` pattern: an http(s) URL with `{path}` after its host. */
+export const isEditPattern = (value: string) => /^https?:\/\/[^/{}\s]+\/.*\{path\}/i.test(value) && isHttpUrl(value.replaceAll('{path}', 'file.md'));
+
+const componentFile = (name: string, what: string) =>
+  z
+    .string()
+    .refine((value) => isRelativePath(value) && value.endsWith('.astro'), { error: 'the path of an `.astro` file relative to the project root, like `overrides/Header.astro`' })
+    .optional()
+    .describe(`An \`.astro\` file, relative to the project root (the folder hindsight runs in), that replaces ${what}; it may import the original from \`hindsight/components/${name}.astro\` to wrap it.`);
+
+/** The components a knowledge base may replace with its own `.astro` file (see src/site/customisation.ts). */
+const componentsSchema = z
+  .strictObject({
+    Header: componentFile('Header', 'the site header (title, logo, navigation, header links)'),
+    Footer: componentFile('Footer', 'the footer of every page'),
+    IncidentAside: componentFile('IncidentAside', "an incident page's durations box beside its body"),
+  })
+  .describe('Site components replaced by files of your own: `Header`, `Footer`, `IncidentAside`.');
+
+export type ComponentName = keyof typeof componentsSchema.shape;
+export const OVERRIDABLE_COMPONENTS = Object.keys(componentsSchema.shape) as ComponentName[];
+
 export const settingsSchema = z
   .strictObject({
     title: z.string().trim().min(1).max(120).default('Hindsight').describe('Name of the knowledge base, shown in the site header and feeds.'),
-    base_url: httpUrl().optional().describe('Public address the site is served from; used for absolute links in feeds.'),
+    base_url: httpUrl().optional().describe('Public address the site is served from: absolute links in the feed and canonical links; its path (`/postmortems/` of `https://acme.github.io/postmortems/`) is the path every page is served under, unless `hindsight build --base` says another.'),
     severities: z
       .array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]*$/, { error: 'a severity name of letters, digits and hyphens' }))
       .min(1)
@@ -19,6 +53,38 @@ export const settingsSchema = z
       .default([...DEFAULT_SEVERITIES])
       .describe('Severity levels, worst first.'),
     timezone: timeZone().default('UTC').describe('Zone of timeline entries when a postmortem names none.'),
+    logo: z
+      .string()
+      .refine((value) => isHttpUrl(value) || (isInsidePath(value) && IMAGE_EXTENSION.test(value)), {
+        error: 'an image file inside the content folder (.svg, .png, .jpg or .webp), like `logo.svg`, or an absolute http(s) URL',
+      })
+      .optional()
+      .describe('Logo shown before the title in the site header: an image file (.svg, .png, .jpg or .webp) relative to the content folder, copied into the built site, or an absolute http(s) URL.'),
+    accent: z
+      .string()
+      .regex(/^#(?:[0-9a-fA-F]{3}){1,2}$/, { error: 'a CSS colour written `#rgb` or `#rrggbb`, like `#0a58ca`' })
+      .optional()
+      .describe('Accent colour of links, buttons and markers, written `#rgb` or `#rrggbb`; darkened for the light scheme and lightened for the dark one as far as text contrast needs.'),
+    header_links: z
+      .array(
+        z.strictObject({
+          label: text(40).describe('Text of the link.'),
+          href: z
+            .string()
+            .refine(isHeaderHref, { error: 'an absolute http(s) URL, or an address of the site starting with `/`, like `/causes/`' })
+            .describe('Where the link goes: an absolute http(s) URL, or an address of the site starting with `/`.'),
+        }),
+      )
+      .max(8)
+      .optional()
+      .describe('Links shown in the site header after its navigation, at most 8.'),
+    footer: text(300).optional().describe('A line of plain text shown in the footer of every page, at most 300 characters.'),
+    edit_url: z
+      .string()
+      .refine(isEditPattern, { error: 'an http(s) URL with `{path}` where the file path goes, like `https://github.com/acme/postmortems/edit/main/{path}`' })
+      .optional()
+      .describe('Address of the page that edits a postmortem, with `{path}` standing for its file path relative to the project root, like `https://github.com/acme/postmortems/edit/main/{path}`; incident pages link to it as "Edit this postmortem".'),
+    components: componentsSchema.optional(),
   })
   .describe('Settings of a Hindsight knowledge base (hindsight.yml).');
 

@@ -12,7 +12,7 @@ import { writeKnowledgeBase } from '../src/bench/generate.ts';
 import { renderMarkdown, targets, type BenchResults, type SizeResult } from '../src/bench/report.ts';
 import { summarize } from '../src/bench/measure.ts';
 import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
-import { serve } from '../src/tools/static-server.ts';
+import { serve } from '../src/site/static-server.ts';
 
 let dir: string;
 beforeAll(async () => {

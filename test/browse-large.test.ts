@@ -11,7 +11,7 @@ import { writeKnowledgeBase } from '../src/bench/generate.ts';
 import { whole } from '../src/site/figures.ts';
 import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
 import { launch } from '../src/tools/chromium.ts';
-import { serve, type Served } from '../src/tools/static-server.ts';
+import { serve, type Served } from '../src/site/static-server.ts';
 import { buildSite } from './setup/sites.ts';
 
 let dir: string;

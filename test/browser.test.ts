@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
 import { launch } from '../src/tools/chromium.ts';
-import { serve, type Served } from '../src/tools/static-server.ts';
+import { serve, type Served } from '../src/site/static-server.ts';
 
 const { shipped, hostile } = inject('sites');
 const kb = await loadKnowledgeBase('content', { cwd: process.cwd() });

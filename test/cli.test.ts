@@ -215,6 +215,20 @@ describe('hindsight build', () => {
     }
   });
 
+  it('refuses a --base that is not a path, before reading any content', async () => {
+    for (const base of ['https://acme.github.io/postmortems/', '//cdn.example.org/', 'a/../b', 'two words', 'x?y', '']) {
+      const result = await run(['build', '--content', 'nowhere', '--out', path.join(tmp, 'site'), '--base', base], tmp, false);
+      expect(result, base).toEqual({
+        status: 2,
+        stderr: `hindsight: --base ${JSON.stringify(base)} is not a path: give the path the site is served under, like /postmortems/ (letters, digits, \`-\`, \`.\`, \`_\` and \`~\` between slashes), or / for the root.\n`,
+      });
+    }
+    // A good one gets as far as the content folder.
+    expect(await run(['build', '--content', 'nowhere', '--out', path.join(tmp, 'site'), '--base', 'postmortems'], tmp, false)).toEqual({ status: 2, stderr: 'hindsight: Content folder "nowhere" does not exist or is not a folder.\n' });
+    expect((await run(['build', '--base'], tmp, false)).status).toBe(2);
+    expect((await run(['build', '--help'], tmp, false)).stdout).toContain('--base PATH');
+  });
+
   it('writes nothing when validation fails and leaves the previous output alone', async () => {
     const out = path.join(tmp, 'site');
     await mkdir(out);

@@ -63,6 +63,6 @@ describe('the checks', () => {
   });
 
   it('name the layers from the bottom up', () => {
-    expect(LAYERS.map((layer) => layer.name)).toEqual(['schemas', 'format', 'terms', 'knowledge-base', 'search', 'analysis', 'site', 'cli', 'tools']);
+    expect(LAYERS.map((layer) => layer.name)).toEqual(['schemas', 'format', 'terms', 'knowledge-base', 'search', 'analysis', 'site', 'cli', 'api', 'tools']);
   });
 });

@@ -125,17 +125,21 @@ export function escapeXml(text: string): string {
 
 export interface FeedOptions {
   title: string;
-  /** Absolute address of the site (`https://…/`), when known; links are relative otherwise. */
-  baseUrl?: string;
+  /**
+   * The address the feed gives one of the site's paths (`/incidents/x/`): absolute
+   * (`https://…/incidents/x/`) when the site's address is known, and then also the entry's id;
+   * else root-relative, under the path the site is served from. Default: the path as it is.
+   */
+  href?: (path: string) => string;
   /** Newest entries kept. */
   limit?: number;
 }
 
 /** An Atom feed (RFC 4287) of the newest published postmortems. */
-export function atomFeed(postmortems: readonly Postmortem[], { title, baseUrl, limit = 50 }: FeedOptions): string {
-  const base = baseUrl ? new URL(baseUrl) : undefined;
-  const href = (path: string) => (base ? new URL(path.replace(/^\//, ''), base).href : path);
-  const id = (path: string) => (base ? href(path) : `urn:hindsight:${path.replace(/^\/|\/$/g, '').replace(/\//g, ':') || 'feed'}`);
+export function atomFeed(postmortems: readonly Postmortem[], { title, href = (path) => path, limit = 50 }: FeedOptions): string {
+  // An absolute address is a permanent id; without one, a URN made of the path (whatever the base).
+  const absolute = URL.canParse(href('/'));
+  const id = (path: string) => (absolute ? href(path) : `urn:hindsight:${path.replace(/^\/|\/$/g, '').replace(/\//g, ':') || 'feed'}`);
   const entries = postmortems.slice(0, limit);
   const updated = entries.length ? `${entries.map((p) => p.data.date).sort().at(-1)}T00:00:00Z` : '1970-01-01T00:00:00Z';
   const lines = [

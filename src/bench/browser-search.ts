@@ -6,7 +6,7 @@
  * median of three.
  */
 import type { Browser } from 'playwright-core';
-import { serve, type SentRequest } from '../tools/static-server.ts';
+import { serve, type SentRequest } from '../site/static-server.ts';
 
 export const RESULT_SELECTOR = '[data-results] li';
 

@@ -4,18 +4,20 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildDate } from '../analysis/build-date.ts';
 import { hasErrors } from '../format/diagnostics.ts';
 import { loadKnowledgeBase } from '../knowledge-base/loader.ts';
+import { PACKAGE_ROOT } from '../knowledge-base/code-digest.ts';
 import { cacheDirFor } from '../knowledge-base/parse-cache.ts';
 import { formatPretty } from './reporters.ts';
+import { astroProject } from '../site/astro-project.ts';
 import { startBackground } from '../site/background.ts';
+import { absoluteAddress, BaseError, normalizeBase, siteBase } from '../site/base.ts';
 import { handedPlan, handOver, keptSearchFiles, publishedOf } from '../site/data.ts';
 import { outputFile, siteCodeDigest, type PreviousBuild } from '../site/incremental.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
-export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR] [--today DATE]
+export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR] [--today DATE] [--base PATH]
 
 Validates the content folder and, when it has no error, builds the static site. With any
 error nothing is written and the previous output is left untouched. The same content and
@@ -28,6 +30,8 @@ Options:
   --out DIR       output folder (default: dist)
   --today DATE    build date (YYYY-MM-DD) that overdue actions are measured against
                   (default: SOURCE_DATE_EPOCH when set, else today in UTC)
+  --base PATH     the path the site is served under, like /postmortems/, for this build
+                  (default: the path of base_url in hindsight.yml, else /)
   -h, --help      show this help
 `;
 
@@ -41,20 +45,24 @@ function refuseOutput(outDir: string, keep: readonly string[]): void {
   }
 }
 
-/** The Hindsight package itself, where astro.config.mjs and src/pages live. */
-const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface BuildOptions {
   cwd: string;
   content?: string;
   out?: string;
   today?: string;
+  /** The path the site is served under, overriding base_url's for this build. */
+  base?: string;
   color?: boolean;
   env?: NodeJS.ProcessEnv;
 }
 
-export async function build({ cwd, content = 'content', out = 'dist', today, color = false, env = process.env }: BuildOptions): Promise<CommandResult> {
+export async function build({ cwd, content = 'content', out = 'dist', today, base: baseOption, color = false, env = process.env }: BuildOptions): Promise<CommandResult> {
   const date = buildDate({ today, env });
+  const override = baseOption === undefined ? undefined : normalizeBase(baseOption);
+  if (baseOption !== undefined && override === undefined) {
+    throw new UsageError(`--base ${JSON.stringify(baseOption)} is not a path: give the path the site is served under, like /postmortems/ (letters, digits, \`-\`, \`.\`, \`_\` and \`~\` between slashes), or / for the root.`);
+  }
   refuseOutput(path.resolve(cwd, out), [cwd, path.resolve(cwd, content), PACKAGE_ROOT]);
   const cacheDir = cacheDirFor(cwd, env);
   const kb = await loadKnowledgeBase(content, { cwd, html: true, cacheDir });
@@ -64,6 +72,14 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
       stderr: `${formatPretty(kb.diagnostics, { files: kb.files }, color)}Build stopped: fix the errors above. Nothing was written to ${out}.\n`,
     };
   }
+  const baseUrl = kb.catalog.settings.base_url;
+  let base: string;
+  try {
+    base = siteBase(baseUrl, override);
+  } catch (error) {
+    if (error instanceof BaseError) throw new UsageError(error.message);
+    throw error;
+  }
   const contentDir = path.resolve(cwd, content);
   const outDir = path.resolve(cwd, out);
   // Build beside the output and move it in at the end, so a failed build leaves the old site.
@@ -72,14 +88,16 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
   const record = cacheDir && path.join(cacheDir, 'builds', `${createHash('sha1').update(outDir).digest('hex').slice(0, 16)}.json`);
   const previousBuild: PreviousBuild | undefined = record ? await readFile(record, 'utf8').then((text) => ({ dir: outDir, pages: JSON.parse(text) }), () => undefined) : undefined;
   const background = startBackground(publishedOf(kb), kb.catalog);
-  handOver(contentDir, kb, date, { incremental: record ? { code: await siteCodeDigest(), previous: previousBuild } : undefined, background });
+  handOver(contentDir, kb, date, { incremental: record ? { code: await siteCodeDigest(), previous: previousBuild } : undefined, background, base, project: cwd });
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build: astroBuild } = await import('astro');
+  const project = await astroProject(outDir, { keep: cacheDir !== undefined });
   let plan: Awaited<ReturnType<typeof handedPlan>>;
   let kept = 0;
   try {
-    await inFolder(PACKAGE_ROOT, () => astroBuild({ root: PACKAGE_ROOT, outDir: partial, logLevel: 'warn' }));
+    // Astro writes its own addresses (`_astro/` assets) under the same base as the pages.
+    await project.inside(() => astroBuild(project.config({ outDir: partial, logLevel: 'warn', base, ...(baseUrl ? { site: absoluteAddress(baseUrl, base, '/') } : {}) })));
     plan = await handedPlan();
     if (previousBuild && (await exists(outDir))) {
       // Incremental: the pages that show nothing new and the search files written the same stay
@@ -103,6 +121,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
     }
   } finally {
     await rm(partial, { recursive: true, force: true });
+    await project.dispose();
   }
   const published = publishedOf(kb).length;
   const warnings = kb.diagnostics.length;
@@ -110,22 +129,6 @@ export async function build({ cwd, content = 'content', out = 'dist', today, col
     status: 0,
     stdout: `Built ${published} incident page${published === 1 ? '' : 's'} into ${path.relative(cwd, outDir) || '.'}/${kept ? `, ${kept} of ${plan!.pages.size} pages, exports and search rows unchanged from the last build` : ''}${warnings ? ` (${warnings} warning${warnings === 1 ? '' : 's'}; run hindsight validate)` : ''}.\n`,
   };
-}
-
-/**
- * Runs Astro from the package folder. Astro bundles the pages into `<out>/.prerender` when the
- * output folder is under the working folder (compared as strings), else into
- * `<working folder>/.astro/.prerender`, and imports that bundle from there: only under the package
- * folder does it find the packages the bundle needs, whatever folder the user builds from.
- */
-async function inFolder<T>(folder: string, run: () => Promise<T>): Promise<T> {
-  const before = process.cwd();
-  process.chdir(folder);
-  try {
-    return await run();
-  } finally {
-    process.chdir(before);
-  }
 }
 
 const exists = (file: string) => stat(file).then(() => true, () => false);

@@ -12,9 +12,12 @@ import { UsageError, type CommandResult } from './result.ts';
 export const mainHelp = `Usage: hindsight <command> [options]
 
 Commands:
+  init       set up a knowledge base in a repository
   validate   check the postmortems of a content folder
   new        start a postmortem from the template
   build      validate, then build the static site
+  dev        preview the site while you write, drafts included
+  preview    serve the built site as a static host would
   stats      headline trends and overdue actions, in the terminal
 
 Run \`hindsight <command> --help\` for a command's options.
@@ -26,6 +29,13 @@ export async function run(argv: readonly string[], cwd: string, color: boolean):
   const [command, ...rest] = argv;
   try {
     switch (command) {
+      case 'init': {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...COMMON, title: { type: 'string' } } });
+        const { init, initHelp } = await import('./init.ts');
+        if (values.help) return { status: 0, stdout: initHelp };
+        if (positionals.length > 1) throw new UsageError('Give init one folder: hindsight init postmortems.');
+        return await init({ cwd, ...values, dir: positionals[0] });
+      }
       case 'validate': {
         const { values } = parseArgs({ args: rest, options: { ...COMMON, format: { type: 'string' } } });
         const { validate, validateHelp } = await import('./validate.ts');
@@ -39,9 +49,19 @@ export async function run(argv: readonly string[], cwd: string, color: boolean):
         return await createPostmortem({ cwd, ...values, title: positionals[0] });
       }
       case 'build': {
-        const { values } = parseArgs({ args: rest, options: { ...COMMON, out: { type: 'string' }, today: { type: 'string' } } });
+        const { values } = parseArgs({ args: rest, options: { ...COMMON, out: { type: 'string' }, today: { type: 'string' }, base: { type: 'string' } } });
         const { build, buildHelp } = await import('./build.ts');
         return values.help ? { status: 0, stdout: buildHelp } : await build({ cwd, ...values, color });
+      }
+      case 'dev': {
+        const { values } = parseArgs({ args: rest, options: { ...COMMON, port: { type: 'string' }, host: { type: 'boolean' } } });
+        const { dev, devHelp } = await import('./dev.ts');
+        return values.help ? { status: 0, stdout: devHelp } : await dev({ cwd, ...values, color });
+      }
+      case 'preview': {
+        const { values } = parseArgs({ args: rest, options: { ...COMMON, out: { type: 'string' }, port: { type: 'string' }, host: { type: 'boolean' }, base: { type: 'string' } } });
+        const { preview, previewHelp } = await import('./preview.ts');
+        return values.help ? { status: 0, stdout: previewHelp } : await preview({ cwd, ...values });
       }
       case 'stats': {
         const { values } = parseArgs({ args: rest, options: { ...COMMON, since: { type: 'string' }, today: { type: 'string' }, json: { type: 'boolean' } } });

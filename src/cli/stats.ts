@@ -1,7 +1,7 @@
 import { isCalendarDate } from '../../schemas/common.ts';
 import { actionRows } from '../analysis/action-items.ts';
 import { buildDate } from '../analysis/build-date.ts';
-import { titleOfCause } from '../knowledge-base/catalog.ts';
+import { titleOfCause } from '../format/vocabulary.ts';
 import { hasErrors } from '../format/diagnostics.ts';
 import { actionRecords } from '../analysis/exports.ts';
 import { day } from '../format/dates.ts';

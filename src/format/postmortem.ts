@@ -1,7 +1,7 @@
 /**
  * Parsing one postmortem: text in, data and diagnostics out. Pure: no file system, no clock.
- * Every problem of the file is collected; cross-file rules (unique ids, `related`) are the
- * knowledge base's job (see ../knowledge-base/index.ts).
+ * Every problem of the file is collected; cross-file rules (unique ids, `related`, links to the
+ * site's pages) are the knowledge base's job (see ../knowledge-base/index.ts).
  */
 import { createHash } from 'node:crypto';
 import type { FrontMatter } from '../../schemas/frontmatter.ts';
@@ -13,6 +13,7 @@ import { Diagnostics, hasErrors, quote, type Diagnostic, type Position } from '.
 import { checkFields, expectation, fieldName } from './fields.ts';
 import { splitFrontMatter } from './frontmatter.ts';
 import { parseMarkdown } from './markdown.ts';
+import type { PageLink } from './page-links.ts';
 import { parseRemediation, type RemediationItem } from './remediation.ts';
 import { renderInlines, renderNodes } from './render.ts';
 import { checkBody, hasContent, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
@@ -39,6 +40,8 @@ export interface ParseResult {
   postmortem?: Postmortem;
   /** `related` ids as written, with their positions, for the cross-file check. */
   related: { id: string; at: Position }[];
+  /** Links in the body to the site's pages of incidents, causes and services, for the cross-file check (rule link-unknown). */
+  pageLinks: PageLink[];
   diagnostics: Diagnostic[];
 }
 
@@ -53,7 +56,7 @@ export interface ParseOptions {
 export function parsePostmortem(input: string, file: string, catalog: Catalog, { html = false }: ParseOptions = {}): ParseResult {
   const id = idOf(file);
   const diagnostics = new Diagnostics(file);
-  const result: ParseResult = { id, file, related: [], diagnostics: diagnostics.list };
+  const result: ParseResult = { id, file, related: [], pageLinks: [], diagnostics: diagnostics.list };
 
   if (!ID_PATTERN.test(id) || !file.endsWith('.md')) {
     diagnostics.report('id-format', { line: 1, column: 1 }, `File name ${quote(file.replace(/^.*\//, ''))} is not a valid postmortem id; rename it to lowercase letters, digits and single hyphens ending in \`.md\`, like \`${slug(id)}.md\`.`);
@@ -102,7 +105,7 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog, {
     const body = split.body;
     const tree = parseMarkdown(body);
     sections = splitSections(tree, body, diagnostics, { line: split.bodyLine, column: 1 });
-    checkBody(tree, diagnostics);
+    result.pageLinks = checkBody(tree, diagnostics);
 
     const section = (name: string) => sections.find((s) => s.key === sectionKey(name));
     const timelineSection = section('Timeline');

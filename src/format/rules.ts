@@ -22,6 +22,8 @@ export const RULES = {
   'id-format': { severity: 'error', description: 'A postmortem file name (its id) is lowercase letters, digits and single hyphens, ending in `.md`.' },
   'id-duplicate': { severity: 'error', description: 'Postmortem ids are unique across all subfolders, also when compared without regard to case.' },
   'causes-missing': { severity: 'error', description: 'The content folder has a `causes.yml`.' },
+  'file-missing': { severity: 'error', description: 'Every file `hindsight.yml` names exists and is a file: the `logo` in the content folder, each of `components` in the project root.' },
+  'logo-unsafe': { severity: 'error', description: 'An SVG `logo` holds no script (`<script>`, event attributes such as `onload`, `javascript:` addresses, embedded documents): the logo is served from the site\'s own address, where script in it would run.' },
 
   // Front matter block and YAML
   'frontmatter-missing': { severity: 'error', description: 'A postmortem starts with a YAML front matter block between two `---` lines.' },
@@ -54,6 +56,7 @@ export const RULES = {
   'section-duplicate': { severity: 'error', description: 'A section heading appears once (headings are compared case-insensitively).' },
   'html-raw': { severity: 'error', description: 'The body contains no raw HTML; it would be dropped from the site, so it is refused where it is written.' },
   'link-unsafe': { severity: 'warning', description: 'Links and images point to http(s), mailto or relative addresses; others (`javascript:`, `data:`, …) are removed from the site.' },
+  'link-unknown': { severity: 'warning', description: 'A link in a body to the site’s page of an incident, cause or service (`/incidents/<id>/`, `/causes/<id>/`, `/services/<id>/`) names a postmortem of the knowledge base, a cause of `causes.yml` or a service of `services.yml` (when there is one).' },
 
   // Timeline
   'timeline-item': { severity: 'error', description: 'The Timeline is a list whose items read `timestamp — text`, with `—`, `–`, `-` or `:` after the timestamp.' },

@@ -6,6 +6,7 @@ import type { Definition, Heading, Html, Image, Link, List, Nodes, Root, RootCon
 import { toString } from 'mdast-util-to-string';
 import { visit } from 'unist-util-visit';
 import { quote, type Diagnostics, type Position } from './diagnostics.ts';
+import { pageOf, type PageLink } from './page-links.ts';
 
 export const REQUIRED_SECTIONS = ['Timeline', 'Root cause', 'Blast radius', 'Remediation'] as const;
 export type RequiredSection = (typeof REQUIRED_SECTIONS)[number];
@@ -117,8 +118,11 @@ export const listsOf = (section: ParsedSection | undefined): List[] =>
  *   silently vanish (and it is the way scripts would get in); HTML comments are allowed;
  * - links and images may use only schemes the site keeps;
  * - `TODO` must not be left in the text (code is exempt: a quoted log line may say TODO).
+ * On the way it collects the links to the site's pages of incidents, causes and services, which
+ * it returns for the check across files (see page-links.ts).
  */
-export function checkBody(tree: Root, diagnostics: Diagnostics): void {
+export function checkBody(tree: Root, diagnostics: Diagnostics): PageLink[] {
+  const pageLinks: PageLink[] = [];
   const walk = (node: Nodes): void => {
     switch (node.type) {
       case 'html':
@@ -128,13 +132,19 @@ export function checkBody(tree: Root, diagnostics: Diagnostics): void {
         checkPlaceholder(node, diagnostics);
         return;
       case 'link':
+      case 'definition': {
+        const page = pageOf(node.url);
+        if (page) pageLinks.push({ ...page, url: node.url, at: pos(node) });
+        checkLink(node, diagnostics);
+        break;
+      }
       case 'image':
-      case 'definition':
         checkLink(node, diagnostics);
     }
     if ('children' in node) for (const child of node.children) walk(child);
   };
   walk(tree);
+  return pageLinks;
 }
 
 function checkHtml(node: Html, diagnostics: Diagnostics): void {

@@ -17,3 +17,8 @@ export interface Catalog {
   /** The front matter schema built for this knowledge base's vocabulary. */
   frontMatter: ReturnType<typeof frontMatterSchema>;
 }
+
+/** A cause's title, or its id when the taxonomy does not have it. */
+export function titleOfCause(catalog: Catalog, id: string): string {
+  return catalog.causes?.get(id)?.title ?? id;
+}

@@ -5,12 +5,14 @@
  * files are parsed on every core.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { CatalogTexts, parseCatalog } from './catalog.ts';
+import type { CatalogTexts, NamedFile, parseCatalog } from './catalog.ts';
 import type { Diagnostic } from '../format/diagnostics.ts';
-import { assembleKnowledgeBase, type KnowledgeBase, type ParseResult } from './index.ts';
+import { closest } from '../format/suggest.ts';
+import type { Catalog } from '../format/vocabulary.ts';
+import { assembleKnowledgeBase, type KnowledgeBase, type LinkTargets, type ParseResult } from './index.ts';
 import { digestOf, ParseCache } from './parse-cache.ts';
 import { openParsePool, WORKER_THRESHOLD, type ParseInput, type PoolResult } from './parse-pool.ts';
 // The parser (Markdown, YAML, zod's checks) is loaded only when a file must be parsed here.
@@ -54,13 +56,14 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
   const results: (ParseResult | undefined)[] = new Array(files.length);
 
   // The catalogue is parsed (zod and YAML loaded) only when needed: for the site's data, for a
-  // file to parse here, or when the cache does not have its diagnostics.
+  // file to parse here, or when the cache does not have its diagnostics. The files its settings
+  // name are looked for at every run: whether they exist is not in the text the cache keys on.
   let parsedCatalog: Promise<ReturnType<typeof parseCatalog>> | undefined;
   const parseTexts = () => (parsedCatalog ??= import('./catalog.ts').then(({ parseCatalog }) => parseCatalog(texts)));
-  const cached = data ? undefined : cache?.catalogDiagnostics(relative(root));
-  const catalogDiagnostics = cached ?? (await parseTexts()).diagnostics;
-  cache?.setCatalogDiagnostics(relative(root), catalogDiagnostics);
-  diagnostics.push(...catalogDiagnostics);
+  const cached = data ? undefined : cache?.catalogOutcome(relative(root));
+  const catalogOutcome = cached ?? (await parseTexts());
+  cache?.setCatalogOutcome(relative(root), catalogOutcome);
+  diagnostics.push(...catalogOutcome.diagnostics, ...checkNamedFiles(catalogOutcome.files, { content: root, project: cwd }));
 
   // Files that look as the cache saw them are not read; the others are, a batch at a time.
   const unread: { index: number; stats?: Stats }[] = [];
@@ -120,14 +123,64 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
   }
   await cache?.save();
   // Files that could not be read have no result, only their diagnostic.
-  return { kb: assembleKnowledgeBase(results.filter((r) => r !== undefined), diagnostics), catalog: async () => (await parseTexts()).catalog };
+  const read = results.filter((r) => r !== undefined);
+  // Links to cause and service pages are checked against the catalogue, parsed for them only when there are some.
+  const targets = read.some((r) => r.pageLinks.some((link) => link.kind !== 'incidents')) ? linkTargets((await parseTexts()).catalog) : {};
+  return { kb: assembleKnowledgeBase(read, diagnostics, targets), catalog: async () => (await parseTexts()).catalog };
+}
+
+/** The causes and services of the catalogue, as links may name them. */
+function linkTargets({ causes, services }: Catalog): LinkTargets {
+  return { causes: causes?.keys(), services: services?.keys() };
 }
 
 /** The settings, causes and services of a content folder, without its postmortems. */
 export async function loadCatalog(contentDir: string, options: LoadOptions) {
   const { texts, diagnostics, ...rest } = await readCatalog(contentDir, options);
   const parsed = (await import('./catalog.ts')).parseCatalog(texts);
-  return { ...rest, texts, catalog: parsed.catalog, diagnostics: [...diagnostics, ...parsed.diagnostics] };
+  return { ...rest, texts, catalog: parsed.catalog, diagnostics: [...diagnostics, ...parsed.diagnostics, ...checkNamedFiles(parsed.files, { content: rest.root, project: options.cwd })] };
+}
+
+/** What can run in an SVG opened at its own address: script, event attributes, script addresses, embedded documents. */
+const SVG_SCRIPT = /<script\b|\son[a-z]+\s*=|javascript:|<foreignObject\b|<(?:iframe|embed|object)\b/i;
+
+/**
+ * `file-missing` for each file hindsight.yml names that is not a file on disk: the logo,
+ * relative to the content folder, and component overrides, relative to the project root (the
+ * working folder), with the nearest name in the folder it would be in; `logo-unsafe` for an SVG
+ * logo that holds script.
+ */
+export function checkNamedFiles(files: readonly NamedFile[], folders: Record<NamedFile['from'], string>): Diagnostic[] {
+  const found: Diagnostic[] = [];
+  for (const named of files) {
+    const full = path.resolve(folders[named.from], named.path);
+    const info = statSync(full, { throwIfNoEntry: false });
+    if (info?.isFile()) {
+      const script = named.setting === 'logo' && path.extname(full).toLowerCase() === '.svg' ? SVG_SCRIPT.exec(readFileSync(full, 'utf8')) : null;
+      if (script) found.push({ file: named.file, line: named.line, column: named.column, severity: 'error', rule: 'logo-unsafe', message: `\`logo\` names \`${named.path}\`, an SVG that holds script (\`${script[0]}\`); the logo is served from the site's own address, where it would run. Remove it, or use a PNG.` });
+      continue;
+    }
+    const where = named.from === 'content' ? 'the content folder' : 'the project root (the folder hindsight runs in)';
+    let problem: string;
+    if (info) problem = 'which is a folder; a file is expected.';
+    else {
+      let siblings: Dirent[] = [];
+      try {
+        siblings = readdirSync(path.dirname(full), { withFileTypes: true });
+      } catch {
+        // No folder either: nothing to suggest.
+      }
+      // A misspelt name, compared without the extension (which the schema has checked), so the
+      // shared `.astro` does not make every other component look close.
+      const extension = path.extname(full);
+      const stems = siblings.filter((entry) => entry.isFile() && path.extname(entry.name) === extension).map((entry) => path.basename(entry.name, extension));
+      const stem = closest(path.basename(full, extension), stems);
+      const near = stem === undefined ? undefined : `${stem}${extension}`;
+      problem = `which does not exist in ${where}${near === undefined ? '.' : `; did you mean \`${path.posix.join(path.posix.dirname(named.path), near)}\`?`}`;
+    }
+    found.push({ file: named.file, line: named.line, column: named.column, severity: 'error', rule: 'file-missing', message: `\`${named.setting}\` names \`${named.path}\`, ${problem}` });
+  }
+  return found;
 }
 
 /** The texts of the catalogue files, unparsed, with the problems of reading them. */

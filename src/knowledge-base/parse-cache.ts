@@ -20,11 +20,16 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
-import type { CatalogTexts } from './catalog.ts';
+import type { CatalogTexts, NamedFile } from './catalog.ts';
 import type { Diagnostic } from '../format/diagnostics.ts';
 import { codeDigest } from './code-digest.ts';
 import type { ParseResult, Postmortem } from './index.ts';
 
+/** What `validate` needs of the catalogue: its diagnostics, and the files its settings name (checked on disk at every run). */
+export interface CatalogOutcome {
+  diagnostics: Diagnostic[];
+  files: NamedFile[];
+}
 /** What `validate` needs of a file: its parse result without the data. */
 export type Outcome = Omit<ParseResult, 'postmortem'> & { ok: boolean };
 /** The data of a file without errors, and whether its HTML was rendered. */
@@ -57,8 +62,8 @@ interface ResultsPack<T> {
   id?: string;
   /** Of an additions pack: the data pack it adds to. */
   base?: string;
-  /** Of the outcomes pack: the catalogue's diagnostics, for the content folder as it was shown. */
-  catalog?: { shown: string; diagnostics: Diagnostic[] };
+  /** Of the outcomes pack: the catalogue's diagnostics and named files, for the content folder as it was shown. */
+  catalog?: { shown: string } & CatalogOutcome;
 }
 /** The additions pack may hold this many entries whatever the size of the data pack. */
 const ADDITIONS_MIN = 50;
@@ -128,13 +133,16 @@ export class ParseCache {
     return cache;
   }
 
-  /** The catalogue's diagnostics, when cached for the content folder shown as `shown` (paths in them depend on it). */
-  catalogDiagnostics(shown: string): Diagnostic[] | undefined {
-    return this.catalog?.shown === shown ? this.catalog.diagnostics : undefined;
+  /**
+   * The catalogue's diagnostics and the files its settings name, when cached for the content
+   * folder shown as `shown` (paths in them depend on it).
+   */
+  catalogOutcome(shown: string): CatalogOutcome | undefined {
+    return this.catalog?.shown === shown ? { diagnostics: this.catalog.diagnostics, files: this.catalog.files } : undefined;
   }
 
-  setCatalogDiagnostics(shown: string, diagnostics: Diagnostic[]): void {
-    this.nextCatalog = { shown, diagnostics };
+  setCatalogOutcome(shown: string, { diagnostics, files }: CatalogOutcome): void {
+    this.nextCatalog = { shown, diagnostics, files };
     if (JSON.stringify(this.nextCatalog) !== JSON.stringify(this.catalog)) this.changed = true;
   }
 

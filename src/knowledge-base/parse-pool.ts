@@ -5,6 +5,7 @@
  * workers would cost more than it saves.
  */
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CatalogTexts } from './catalog.ts';
 import type { ParseInput, PoolResult, WorkerData, WorkerReply, WorkerRequest } from './parse-worker.ts';
@@ -58,7 +59,8 @@ export function openParsePool({ catalog, html, data, threads = availableParallel
   const workers = Array.from({ length: Math.max(1, threads) }, () => {
     // A larger young generation: parsing allocates many short-lived objects, and the default
     // one makes the collector run several times as often.
-    const worker = new Worker(new URL('./parse-worker.ts', import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
+    // Beside this module, with its extension: .ts in a clone, .js in the installed package.
+    const worker = new Worker(new URL(`./parse-worker${path.extname(import.meta.url)}`, import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 96 } });
     worker.on('message', (reply: WorkerReply) => {
       working.get(worker)?.done(reply.results);
       working.delete(worker);

@@ -6,6 +6,7 @@
  * Similarity comes first, as the first page rendered waits for it. One thread, not two: with
  * two cores, a third busy thread would slow the main one.
  */
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Catalog } from '../format/vocabulary.ts';
 import { similarityInput, type SimilarIds, type SimilarityInput } from '../analysis/linking.ts';
@@ -30,7 +31,8 @@ export function startBackground(incidents: readonly Postmortem[], catalog: Catal
   const input: BackgroundInput = { similarity: similarity ? similarityInput(incidents) : undefined };
   // A young generation larger than the default: the worker builds large structures at once,
   // and the default one makes the collector run several times as often.
-  const worker = new Worker(new URL('./background-worker.ts', import.meta.url), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+  // Beside this module, with its extension: .ts in a clone, .js in the installed package.
+  const worker = new Worker(new URL(`./background-worker${path.extname(import.meta.url)}`, import.meta.url), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
   worker.postMessage({ terms: incidents.map((p) => p.terms?.search ?? documentTerms(p, catalog)) } satisfies BackgroundMessage);
   const similar = similarity ? Promise.withResolvers<SimilarIds>() : undefined;
   const kept = Promise.withResolvers<string[]>();

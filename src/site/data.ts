@@ -6,13 +6,17 @@
  */
 import path from 'node:path';
 import { buildDate } from '../analysis/build-date.ts';
-import { titleOfCause } from '../knowledge-base/catalog.ts';
+import { titleOfCause } from '../format/vocabulary.ts';
+import type { Diagnostic } from '../format/diagnostics.ts';
 import type { KnowledgeBase } from '../knowledge-base/index.ts';
 import { linkPostmortems, type Links, type SimilarIds } from '../analysis/linking.ts';
-import { loadKnowledgeBase } from '../knowledge-base/loader.ts';
+import { loadCatalog, loadKnowledgeBase } from '../knowledge-base/loader.ts';
+import type { Settings } from '../../schemas/settings.ts';
+import { lookOf, type Look } from './branding.ts';
 import { trends, type Trends } from '../analysis/metrics.ts';
 import type { Postmortem } from '../knowledge-base/index.ts';
 import type { Background } from './background.ts';
+import type { Preview } from './preview.ts';
 import { plan, type Plan, type PreviousBuild } from './incremental.ts';
 
 const HANDOFF = Symbol.for('hindsight.knowledge-base');
@@ -24,16 +28,46 @@ interface Handed {
    * For incremental builds: the digest of Hindsight's code, the previous build if any, and (set
    * by the site) the plan, once made, and the search files left as the previous build wrote them.
    */
-  incremental?: { code: string; previous?: PreviousBuild; planned?: PromiseWithResolvers<Plan>; searchKept?: string[] };
+  incremental?: { code: string; previous?: PreviousBuild; planned?: PromiseWithResolvers<Plan>; searchKept?: string[]; siteFiles?: Set<string> };
   /** Similarity and the term shards, being worked out on a worker thread while Astro runs. */
   background?: Background;
+  /** The path the site is served under (see base.ts); `/` when not handed over, as Astro's own base then is. */
+  base?: string;
+  /** The project root: the folder hindsight runs in, that component overrides and edit links are relative to. */
+  project?: string;
+  /** Set by `hindsight dev`: drafts are shown, with every problem of the knowledge base. */
+  preview?: Preview;
 }
 type Handoff = { [HANDOFF]?: Handed };
 
 /** Called by `hindsight build` before it starts Astro in the same process. */
-export function handOver(dir: string, kb: KnowledgeBase, today: string, { incremental, background }: Pick<Handed, 'incremental' | 'background'> = {}): void {
+export function handOver(dir: string, kb: KnowledgeBase, today: string, { incremental, background, base, preview, project }: Pick<Handed, 'incremental' | 'background' | 'base' | 'preview' | 'project'> = {}): void {
   if (incremental) incremental.planned = Promise.withResolvers();
-  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today, incremental, background };
+  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today, incremental, background, base, preview, project };
+}
+
+/**
+ * The settings of this build with the folders their paths are relative to: the content folder
+ * and the project root. For the customisation integration, before any page: when nothing was
+ * handed over (a plain `astro build`), only the catalogue is read, with its diagnostics.
+ */
+export async function buildSettings(): Promise<{ settings: Settings; content: string; project: string; diagnostics: Diagnostic[] }> {
+  const dir = contentDir();
+  const handed = (globalThis as Handoff)[HANDOFF];
+  if (handed?.dir === dir) return { settings: handed.kb.catalog.settings, content: dir, project: handed.project ?? process.cwd(), diagnostics: [] };
+  const { catalog, diagnostics } = await loadCatalog(dir, { cwd: process.cwd() });
+  return { settings: catalog.settings, content: dir, project: process.cwd(), diagnostics };
+}
+
+/**
+ * Records files of the user's that the pages are built from (component overrides and what they
+ * import), for the incremental plan: their content is part of what every page shows.
+ */
+export function recordSiteFiles(files: Iterable<string>): void {
+  const incremental = (globalThis as Handoff)[HANDOFF]?.incremental;
+  if (!incremental) return;
+  incremental.siteFiles ??= new Set();
+  for (const file of files) incremental.siteFiles.add(file);
 }
 
 /**
@@ -71,13 +105,19 @@ export interface Site {
   title: string;
   /** Build date, `YYYY-MM-DD`. */
   today: string;
-  /** Published postmortems, newest first. */
+  /** Published postmortems, newest first; under `hindsight dev`, drafts and reviews too. */
   incidents: Postmortem[];
   links: Links;
   /** The figures of the trends page, which the home page shows too. */
   trends: Trends;
+  /** The path the site is served under, `/` or like `/postmortems/`: every address of the site goes through base.ts's withBase with it. */
+  base: string;
+  /** What hindsight.yml changes of every page: logo, accent, header links, footer, edit links. */
+  look: Look;
   /** Which incident, cause and service pages to render; all of them when undefined. */
   plan?: Plan;
+  /** Under `hindsight dev` only: what the preview shows beyond a build. */
+  preview?: Preview;
 }
 
 /** Whether this build renders the page at `address` (see incremental.ts). */
@@ -89,12 +129,17 @@ let loading: Promise<Handed> | undefined;
 
 let resolved: { from: string; dir: string } | undefined;
 
-/** The knowledge base of this build: handed over by `hindsight build`, else loaded once. */
-function knowledgeBase(): Promise<Handed> {
+/** The content folder of this build: HINDSIGHT_CONTENT, else content/, in the working folder. */
+function contentDir(): string {
   // Every component of every page asks: the folder is resolved once per setting and working folder.
   const from = `${process.env.HINDSIGHT_CONTENT ?? 'content'}\u0000${process.cwd()}`;
   if (resolved?.from !== from) resolved = { from, dir: path.resolve(process.env.HINDSIGHT_CONTENT ?? 'content') };
-  const dir = resolved.dir;
+  return resolved.dir;
+}
+
+/** The knowledge base of this build: handed over by `hindsight build`, else loaded once. */
+function knowledgeBase(): Promise<Handed> {
+  const dir = contentDir();
   const handed = (globalThis as Handoff)[HANDOFF];
   if (handed?.dir === dir) return Promise.resolve(handed);
   loading ??= loadKnowledgeBase(dir, { cwd: process.cwd(), html: true, workers: false }).then((kb) => ({ dir, kb, today: buildDate() }));
@@ -117,14 +162,14 @@ export const publishedOf = (kb: KnowledgeBase) => kb.postmortems.filter((p) => p
 
 const built = new WeakMap<KnowledgeBase, Site>();
 
-function siteOf({ kb, today, incremental }: Handed, similar: SimilarIds | undefined): Site {
+function siteOf({ dir, kb, today, incremental, base = '/', preview }: Handed, similar: SimilarIds | undefined): Site {
   let result = built.get(kb);
-  if (!result || result.today !== today) {
-    const incidents = publishedOf(kb);
+  if (!result || result.today !== today || result.base !== base) {
+    const incidents = preview ? kb.postmortems : publishedOf(kb);
     const links = linkPostmortems(incidents, similar);
-    result = { kb, title: kb.catalog.settings.title, today, incidents, links, trends: trends(incidents, kb.catalog, { today, links }) };
+    result = { kb, title: kb.catalog.settings.title, today, base, look: lookOf(kb.catalog.settings, dir), incidents, links, trends: trends(incidents, kb.catalog, { today, links }), ...(preview ? { preview } : {}) };
     if (incremental) {
-      result.plan = plan(result, incremental.code, incremental.previous);
+      result.plan = plan(result, incremental.code, incremental.previous, [...(incremental.siteFiles ?? [])]);
       incremental.planned?.resolve(result.plan);
     }
     built.set(kb, result);

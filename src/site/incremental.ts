@@ -9,16 +9,18 @@
  * remediation and timeline figures, never its body. The exports show those facts of every
  * incident, so they share one fingerprint of all of them; a search result row's is its
  * postmortem's text. Everything the whole site shares goes into a salt: Hindsight's own code,
- * the catalogue, the build date and the number of incidents (the footer). A page is rendered when its fingerprint differs from the one of the previous build,
+ * the catalogue, the build date, the base the site is served under (every link), the number of incidents (the footer),
+ * the logo (whose address names its content) and the content of the component overrides and the files they import. A page is rendered when its fingerprint differs from the one of the previous build,
  * or that build's file is missing. A test checks an incremental build against a clean one,
  * byte for byte, after edits of a body, a title and a date.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { codeDigest } from '../knowledge-base/code-digest.ts';
 import { recurrences, type Links } from '../analysis/linking.ts';
 import type { KnowledgeBase, Postmortem } from '../knowledge-base/index.ts';
+import type { Look } from './branding.ts';
 import { services } from './services.ts';
 
 /** How many incidents per cause an incident page lists before and after it (see incidents/[id].astro). */
@@ -53,16 +55,24 @@ export function siteCodeDigest(): Promise<string> {
   return codeDigest((f) => /^(src|schemas)\/.*\.(ts|astro|css|mjs|json|svg)$/.test(f) || f === 'astro.config.mjs' || f === 'package-lock.json');
 }
 
-/** What the plan reads of the site (see data.ts): the knowledge base, the build date, the incidents shown and their links. */
+/** What the plan reads of the site (see data.ts): the knowledge base, the build date, the base, the incidents shown and their links. */
 export interface Planned {
   kb: KnowledgeBase;
   today: string;
+  base: string;
   incidents: readonly Postmortem[];
   links: Links;
+  /** What hindsight.yml changes of every page (see branding.ts); the logo's address names its content. */
+  look: Look;
 }
 
-export function plan(s: Planned, code: string, previous: PreviousBuild | undefined): Plan {
-  const salt = hash([code, s.kb.catalog.settings, [...(s.kb.catalog.causes ?? [])], [...(s.kb.catalog.services ?? [])], s.today, s.incidents.length]);
+/**
+ * `siteFiles` are the user's files the pages are built from (component overrides and what they
+ * import, see customisation.ts): their content goes into the salt with the look of the site.
+ */
+export function plan(s: Planned, code: string, previous: PreviousBuild | undefined, siteFiles: readonly string[] = []): Plan {
+  const userFiles = [...siteFiles].sort().map((file) => [file, existsSync(file) ? createHash('sha1').update(readFileSync(file)).digest('base64url') : null]);
+  const salt = hash([code, s.kb.catalog.settings, [...(s.kb.catalog.causes ?? [])], [...(s.kb.catalog.services ?? [])], s.today, s.base, s.incidents.length, s.look, userFiles]);
   const cards = new Map<Postmortem, string>();
   /** What an incident list shows of an incident. */
   const card = (p: Postmortem) => {

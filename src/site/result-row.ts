@@ -4,6 +4,7 @@
  */
 import type { SearchDocument } from '../search/index-files.ts';
 import { snippet } from '../search/query.ts';
+import { withBase } from './base.ts';
 import { severityTone } from './severity.ts';
 
 function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]) {
@@ -12,9 +13,15 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<H
   return node;
 }
 
+/** What a row needs of the site: its severity levels (for the badge's colour) and its base (for the link). */
+export interface RowContext {
+  severities: readonly string[];
+  base: string;
+}
+
 /** One result: title link, date, severity, and a snippet with the matched words marked. */
-export function renderResult(d: SearchDocument, terms: readonly string[], severities: readonly string[], headingLevel: 'h2' | 'h3' = 'h2'): HTMLLIElement {
-  const heading = element(headingLevel, { className: 'title' }, element('a', { href: `/incidents/${encodeURIComponent(d.id)}/` }, d.title));
+export function renderResult(d: SearchDocument, terms: readonly string[], { severities, base }: RowContext, headingLevel: 'h2' | 'h3' = 'h2'): HTMLLIElement {
+  const heading = element(headingLevel, { className: 'title' }, element('a', { href: withBase(base, `/incidents/${encodeURIComponent(d.id)}/`) }, d.title));
   const time = element('time', {}, d.when);
   time.dateTime = d.date;
   const meta = element('p', { className: 'meta' }, time, element('span', { className: `badge ${severityTone(severities, d.severity)}` }, d.severity), element('span', {}, d.trigger));

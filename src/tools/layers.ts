@@ -6,7 +6,7 @@
  *
  * Imports are read with regular expressions over the text (static `import … from`, `export …
  * from`, side-effect `import '…'`, `import('…')` and `new URL('…', import.meta.url)` for
- * workers): enough for sources written here, and no TypeScript parser to keep in step.
+ * workers, also when named with the host's extension): enough for sources written here, and no TypeScript parser to keep in step.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -21,6 +21,7 @@ export const LAYERS = [
   { name: 'analysis', holds: 'links and recurrences, trends, remediation over time, exports', match: /^src\/analysis\// },
   { name: 'site', holds: 'the Astro site: its data, incremental plans, pages, components, layouts, styles', match: /^(src\/(site|pages|components|layouts|styles)\/|astro\.config\.mjs$)/ },
   { name: 'cli', holds: 'the commands and their output', match: /^(src\/cli\/|bin\/)/ },
+  { name: 'api', holds: 'the programmatic API: what `import … from \'hindsight\'` gives', match: /^src\/index\.ts$/ },
   { name: 'tools', holds: 'generators, the benchmark and test tools: they may use anything', match: /^src\/(tools|bench)\// },
 ] as const;
 export type LayerName = (typeof LAYERS)[number]['name'];
@@ -45,6 +46,8 @@ const SPECIFIERS = [
   /\bimport\s*['"]([^'"\n]+)['"]/g,
   /\bimport\(\s*['"]([^'"\n]+)['"]\s*\)/g,
   /\bnew URL\(\s*['"]([^'"\n]+)['"]\s*,\s*import\.meta\.url\s*\)/g,
+  // A worker beside its host, named with the host's own extension (.ts here, .js installed).
+  /\bnew URL\(\s*`([^`$\n]+)\$\{path\.extname\(import\.meta\.url\)\}`/g,
 ];
 
 /** Every source file under `root`'s `dirs` (paths relative to root, with `/`), and the relative imports of each. */
@@ -70,7 +73,8 @@ export function importGraph(root: string, dirs: readonly string[] = ['schemas', 
     const targets = new Set<string>();
     for (const pattern of SPECIFIERS) {
       for (const [, spec] of text.matchAll(pattern)) {
-        if (spec!.startsWith('.')) targets.add(path.posix.normalize(path.posix.join(path.posix.dirname(file), spec!)));
+        const named = pattern === SPECIFIERS.at(-1) ? `${spec}${path.extname(file)}` : spec!;
+        if (named.startsWith('.')) targets.add(path.posix.normalize(path.posix.join(path.posix.dirname(file), named)));
       }
     }
     graph.set(file, [...targets].sort());

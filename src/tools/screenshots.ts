@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from '../cli/build.ts';
 import { launch } from './chromium.ts';
-import { serve } from './static-server.ts';
+import { serve } from '../site/static-server.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = path.join(ROOT, 'docs/screenshots');

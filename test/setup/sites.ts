@@ -20,10 +20,10 @@ declare module 'vitest' {
 
 /**
  * Runs `hindsight build` in a child process, with `--today BUILD_DATE` unless `today` is null,
- * from the package folder unless `cwd` says another.
+ * from the package folder unless `cwd` says another, with `args` added (`['--base', '/x/']`).
  */
-export async function buildSite(content: string, out: string, { env = {}, today = BUILD_DATE, cwd = ROOT }: { env?: NodeJS.ProcessEnv; today?: string | null; cwd?: string } = {}): Promise<string> {
-  const args = [path.join(ROOT, 'bin/hindsight.js'), 'build', '--content', content, '--out', out, ...(today ? ['--today', today] : [])];
+export async function buildSite(content: string, out: string, { env = {}, today = BUILD_DATE, cwd = ROOT, args: extra = [] }: { env?: NodeJS.ProcessEnv; today?: string | null; cwd?: string; args?: readonly string[] } = {}): Promise<string> {
+  const args = [path.join(ROOT, 'bin/hindsight.js'), 'build', '--content', content, '--out', out, ...(today ? ['--today', today] : []), ...extra];
   const { stdout } = await promisify(execFile)(process.execPath, args, {
     cwd,
     env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1', ...env },

@@ -2,6 +2,10 @@
  * A static file server for a built site, as any static host would serve it: `/x/` serves
  * `x/index.html`, and a missing file answers 404 with the site's own 404.html.
  *
+ * With `{ prefix: '/postmortems/' }` it serves the site under that path, as a host serves a
+ * project site (`https://acme.github.io/postmortems/`): `/postmortems/x/` is the site's `/x/`,
+ * and a request outside the prefix answers 404 with no page of the site.
+ *
  * With `{ gzip: true }` it also compresses text (html, css, js, json, svg, xml) for a client
  * that accepts gzip, as static hosts do; other files, Pagefind's already-compressed ones
  * among them, go out as they are. Every request is logged with the bytes of its body on the
@@ -50,16 +54,38 @@ export interface Served {
 export interface ServeOptions {
   /** Compress text types with gzip when the client accepts it (default false). */
   gzip?: boolean;
+  /** The path the site is served under, with a leading and a trailing slash (default `/`). */
+  prefix?: string;
+  /** Port to listen on (default 0: any free one). */
+  port?: number;
+  /** Address to listen on (default 127.0.0.1, this machine only). */
+  host?: string;
+  /** Keep the log of requests (default true; a long-running preview does not). */
+  record?: boolean;
 }
 
-export async function serve(root: string, { gzip = false }: ServeOptions = {}): Promise<Served> {
+export async function serve(root: string, { gzip = false, prefix = '/', port: wanted = 0, host = '127.0.0.1', record = true }: ServeOptions = {}): Promise<Served> {
+  if (!prefix.startsWith('/') || !prefix.endsWith('/')) throw new Error(`A prefix starts and ends with a slash, like /postmortems/; not ${JSON.stringify(prefix)}.`);
   const sent = new Map<string, number>();
   const requests: SentRequest[] = [];
+  /** Logs a request, when asked to. */
+  const log = (request: SentRequest) => {
+    if (!record) return;
+    sent.set(request.path, (sent.get(request.path) ?? 0) + request.bytes);
+    requests.push(request);
+  };
   // A host compresses a file once, not on every request: keep what was compressed.
   const compressed = new Map<string, { mtime: number; body: Buffer }>();
   const server: Server = createServer(async (request, response) => {
     const pathname = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    let file = path.join(root, pathname);
+    if (!pathname.startsWith(prefix)) {
+      const body = Buffer.from(`Not found: ${pathname} is outside ${prefix}\n`);
+      log({ path: pathname, status: 404, type: 'text/plain; charset=utf-8', encoding: 'identity', bytes: body.length });
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
+      response.end(body);
+      return;
+    }
+    let file = path.join(root, pathname.slice(prefix.length - 1));
     if (!file.startsWith(root)) file = path.join(root, '404.html');
     const found = await stat(file).catch(() => undefined);
     if (found?.isDirectory()) file = path.join(file, 'index.html');
@@ -77,22 +103,23 @@ export async function serve(root: string, { gzip = false }: ServeOptions = {}): 
         compressed.set(file, cached);
       }
       const size = cached.body.length;
-      sent.set(pathname, (sent.get(pathname) ?? 0) + size);
-      requests.push({ path: pathname, status, type, encoding: 'gzip', bytes: size });
+      log({ path: pathname, status, type, encoding: 'gzip', bytes: size });
       response.writeHead(status, { 'content-type': type, 'content-length': size, 'content-encoding': 'gzip', vary: 'Accept-Encoding' });
       response.end(cached.body);
       return;
     }
     const size = (await stat(file)).size;
-    sent.set(pathname, (sent.get(pathname) ?? 0) + size);
-    requests.push({ path: pathname, status, type, encoding: 'identity', bytes: size });
+    log({ path: pathname, status, type, encoding: 'identity', bytes: size });
     response.writeHead(status, { 'content-type': type, 'content-length': size });
     createReadStream(file).pipe(response);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(wanted, host, resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`,
     sent,
     requests,
     close: () =>
