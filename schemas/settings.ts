@@ -28,7 +28,7 @@ const componentFile = (name: string, what: string) =>
     .string()
     .refine((value) => isRelativePath(value) && value.endsWith('.astro'), { error: 'the path of an `.astro` file relative to the project root, like `overrides/Header.astro`' })
     .optional()
-    .describe(`An \`.astro\` file, relative to the project root (the folder hindsight runs in), that replaces ${what}; it may import the original from \`hindsight/components/${name}.astro\` to wrap it.`);
+    .describe(`An \`.astro\` file, relative to the project root (the folder hindsight runs in), that replaces ${what}; it may import the original from \`hindsight-kb/components/${name}.astro\` to wrap it.`);
 
 /** The components a knowledge base may replace with its own `.astro` file (see src/site/customisation.ts). */
 const componentsSchema = z

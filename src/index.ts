@@ -1,11 +1,11 @@
 /**
- * Hindsight's programmatic API, what `import … from 'hindsight'` gives: load and check a
+ * Hindsight's programmatic API, what `import … from 'hindsight-kb'` gives: load and check a
  * knowledge base as the CLI does, parse one postmortem against a vocabulary, and the located
  * diagnostics both report. Everything here is also what the CLI and the site use; nothing is
  * a second implementation.
  *
  * ```ts
- * import { loadKnowledgeBase, formatDiagnostics } from 'hindsight';
+ * import { loadKnowledgeBase, formatDiagnostics } from 'hindsight-kb';
  * const kb = await loadKnowledgeBase('content', { cwd: process.cwd() });
  * process.stdout.write(formatDiagnostics('pretty', kb.diagnostics, { files: kb.files }));
  * ```

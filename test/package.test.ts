@@ -70,7 +70,7 @@ describe('the packed package in a repository of its own', () => {
   let installed: string[];
 
   it('ships what users need and nothing of the tests, fixtures or benchmark', async () => {
-    const pkg = path.join(user, 'node_modules', 'hindsight');
+    const pkg = path.join(user, 'node_modules', 'hindsight-kb');
     const files = (await snapshot(pkg)).map((line) => line.split(' ')[0]!);
     for (const needed of ['bin/hindsight.js', 'lib/src/cli/main.js', 'lib/src/index.js', 'lib/src/index.d.ts', 'src/pages/index.astro', 'astro.config.mjs', 'schemas/json/causes.schema.json', 'templates/init/causes.yml', 'public/favicon.svg']) expect(files).toContain(needed);
     expect(files.filter((f) => /^(test|src\/bench|src\/tools|content|docs\/screenshots|\.ci)(\/|$)/.test(f))).toEqual([]);
@@ -85,7 +85,7 @@ describe('the packed package in a repository of its own', () => {
     expect(init.stdout).toContain('wrote  content/causes.yml');
     expect(init.stdout).toContain('wrote  .github/workflows/postmortems.yml');
     // The YAML files name their schema inside the installed package, for the editor.
-    expect(await readFile(path.join(user, 'content', 'causes.yml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/node_modules\/hindsight\/schemas\/json\/causes\.schema\.json\n/);
+    expect(await readFile(path.join(user, 'content', 'causes.yml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/node_modules\/hindsight-kb\/schemas\/json\/causes\.schema\.json\n/);
     expect(JSON.parse(await readFile(path.join(user, 'package.json'), 'utf8')).scripts).toMatchObject({ validate: 'hindsight validate', build: 'hindsight build', dev: 'hindsight dev' });
     const workflow = await readFile(path.join(user, '.github', 'workflows', 'postmortems.yml'), 'utf8');
     for (const step of ['npx hindsight validate --format github', 'actions/upload-pages-artifact', 'actions/deploy-pages', 'node_modules/.cache/hindsight', 'branches: [main]', 'npm ci']) expect(workflow).toContain(step);
@@ -127,7 +127,7 @@ describe('the packed package in a repository of its own', () => {
   it('previews with `hindsight dev`: a save shows on the page and its problems in the terminal and on the page', async () => {
     const port = 4500 + Math.floor(Math.random() * 400);
     // What `npx hindsight dev` runs, started directly so that the test can stop it.
-    const bin = path.join(user, 'node_modules', 'hindsight', 'bin', 'hindsight.js');
+    const bin = path.join(user, 'node_modules', 'hindsight-kb', 'bin', 'hindsight.js');
     const child: ChildProcess = spawn(process.execPath, [bin, 'dev', '--port', String(port)], { cwd: user, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
@@ -164,8 +164,8 @@ describe('the packed package in a repository of its own', () => {
       await new Promise((resolve) => child.once('exit', resolve));
     }
   }, 120_000);
-  it("writes nothing into node_modules/hindsight, and git sees only the user's own files", async () => {
-    expect(await snapshot(path.join(user, 'node_modules', 'hindsight'))).toEqual(installed);
+  it("writes nothing into node_modules/hindsight-kb, and git sees only the user's own files", async () => {
+    expect(await snapshot(path.join(user, 'node_modules', 'hindsight-kb'))).toEqual(installed);
     const status = (await run('git', ['status', '--porcelain', '--untracked-files=all'])).stdout;
     const paths = status.split('\n').filter(Boolean).map((line) => line.slice(3));
     expect(paths.filter((file) => !/^(content\/|\.github\/workflows\/postmortems\.yml$|package\.json$|package-lock\.json$|\.gitignore$)/.test(file))).toEqual([]);

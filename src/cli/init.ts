@@ -50,6 +50,9 @@ const SCRIPTS = {
   start: 'hindsight build && hindsight preview',
 };
 
+/** This package's name and version, from its package.json. */
+const ownPackage = async () => JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+
 const template = (name: string) => readFile(path.join(PACKAGE_ROOT, 'templates', 'init', name), 'utf8');
 const fill = (text: string, values: Record<string, string>) => text.replace(/\{\{(\w+)\}\}/g, (whole, key: string) => values[key] ?? whole);
 
@@ -85,11 +88,19 @@ export async function init({ cwd, dir = '.', title, content = 'content', today }
   done.push(await addScripts(path.join(root, 'package.json'), shown));
   done.push(await addIgnored(path.join(root, '.gitignore'), (await template('gitignore')).split('\n').filter(Boolean), shown));
 
-  const at = dir === '.' ? '' : `cd ${shown(root)}\n  `;
   const flag = content === 'content' ? '' : ` --content ${content}`;
+  // Installed in that repository when this package is in its node_modules.
+  const installed = !path.relative(path.join(root, 'node_modules'), PACKAGE_ROOT).startsWith('..');
+  const next = [
+    ...(dir === '.' ? [] : [`cd ${shown(root)}`]),
+    ...(installed ? [] : [`npm install --save-dev ${(await ownPackage()).name}`]),
+    `npx hindsight new "What happened"${flag}      # start a postmortem`,
+    'npm run dev                           # preview the site while you write, drafts included',
+    'git add . && git commit -m "Postmortems with Hindsight"',
+  ];
   return {
     status: 0,
-    stdout: `Set up a knowledge base in ${shown(root)}:\n${done.join('\n')}\n\nNext:\n  ${at}npm install --save-dev hindsight   # if it is not installed yet\n  npx hindsight new "What happened"${flag}   # start a postmortem\n  npm run dev                        # preview the site while you write\n  git add . && git commit -m "Postmortems with Hindsight"\nTo publish on GitHub Pages, set Settings → Pages → Source to "GitHub Actions" and push.\n`,
+    stdout: `Set up a knowledge base in ${shown(root)}:\n${done.join('\n')}\n\nNext:\n${next.map((line) => `  ${line}\n`).join('')}To publish on GitHub Pages, set Settings → Pages → Source to "GitHub Actions" and push.\n`,
   };
 }
 
@@ -100,8 +111,8 @@ async function addScripts(file: string, shown: (file: string) => string): Promis
     throw error;
   });
   if (text === undefined) {
-    const own = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string };
-    const pkg = { name: path.basename(path.dirname(file)).toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'postmortems', private: true, type: 'module', scripts: SCRIPTS, devDependencies: { hindsight: `^${own.version}` } };
+    const own = await ownPackage();
+    const pkg = { name: path.basename(path.dirname(file)).toLowerCase().replace(/[^a-z0-9-]+/g, '-') || 'postmortems', private: true, type: 'module', scripts: SCRIPTS, devDependencies: { [own.name]: `^${own.version}` } };
     await writeFile(file, `${JSON.stringify(pkg, null, 2)}\n`, { flag: 'wx' });
     return `  wrote  ${shown(file)} (scripts ${Object.keys(SCRIPTS).join(', ')}; run npm install)`;
   }

@@ -2,7 +2,7 @@
  * The Astro project that `hindsight build` and `hindsight dev` run: the package's own pages,
  * components, public files and astro.config.mjs, with a scratch root of its own. Astro writes
  * its `.astro/` folder, its caches and the bundle of the pages under its root, so the root is
- * never the package folder: an installed package (node_modules/hindsight) is never written to,
+ * never the package folder: an installed package (node_modules/hindsight-kb) is never written to,
  * and the user's repository gets only its output folder and what is under node_modules/.cache.
  *
  * The scratch root is in the `.cache` of the node_modules folder that holds Hindsight: the

@@ -7,7 +7,7 @@
  * `virtual:hindsight/components/<Name>`, which a Vite plugin resolves to a module re-exporting
  * either the user's file (a path relative to the project root) or the original in
  * src/components/. The originals stay importable, to wrap them, as
- * `hindsight/components/<Name>.astro` (as do the site's other components): the plugin resolves
+ * `hindsight-kb/components/<Name>.astro` (as do the site's other components): the plugin resolves
  * that name to the original itself, so it is compiled with the pages wherever the package is
  * installed. A file that does not exist
  * is an error before Astro starts: `hindsight build` reports it as `file-missing` at its line of
@@ -27,7 +27,7 @@ import { logoFile } from './branding.ts';
 import { buildSettings, recordSiteFiles } from './data.ts';
 
 const VIRTUAL = 'virtual:hindsight/components/';
-const PUBLIC = /^hindsight\/components\/([A-Za-z]+)\.astro$/;
+const PUBLIC = /^hindsight-kb\/components\/([A-Za-z]+)\.astro$/;
 const IMAGE_TYPES: Record<string, string> = { '.svg': 'image/svg+xml', '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp' };
 
 const isComponent = (name: string | undefined): name is ComponentName => OVERRIDABLE_COMPONENTS.includes(name as ComponentName);
@@ -98,7 +98,7 @@ export function customisation(): AstroIntegration {
 
 /**
  * Resolves `virtual:hindsight/components/<Name>` to a module re-exporting the chosen file, and
- * `hindsight/components/<Name>.astro` to the original in `originals`; records the user's files
+ * `hindsight-kb/components/<Name>.astro` to the original in `originals`; records the user's files
  * the bundle holds (neither the package's sources under `srcDir` nor any package's in node_modules).
  */
 function componentsPlugin(files: Record<ComponentName, string>, originals: string, srcDir: string): NonNullable<ViteUserConfig['plugins']>[number] {
