@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
+import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
 import { launch } from '../src/tools/chromium.ts';
@@ -88,6 +89,9 @@ describe('the packed package in a repository of its own', () => {
     expect(await readFile(path.join(user, 'content', 'causes.yml'), 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/node_modules\/hindsight-kb\/schemas\/json\/causes\.schema\.json\n/);
     expect(JSON.parse(await readFile(path.join(user, 'package.json'), 'utf8')).scripts).toMatchObject({ validate: 'hindsight validate', build: 'hindsight build', dev: 'hindsight dev' });
     const workflow = await readFile(path.join(user, '.github', 'workflows', 'postmortems.yml'), 'utf8');
+    const jobs = (parse(workflow) as { jobs: Record<string, { needs?: string; steps: { uses?: string; run?: string }[] }> }).jobs;
+    expect(Object.keys(jobs)).toEqual(['validate', 'build', 'deploy']);
+    expect(jobs.deploy!.needs).toBe('build');
     for (const step of ['npx hindsight validate --format github', 'actions/upload-pages-artifact', 'actions/deploy-pages', 'node_modules/.cache/hindsight', 'branches: [main]', 'npm ci']) expect(workflow).toContain(step);
 
     const created = await run('npx', ['hindsight', 'new', 'Checkout latency spike']);
