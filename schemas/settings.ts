@@ -53,6 +53,10 @@ export const settingsSchema = z
       .default([...DEFAULT_SEVERITIES])
       .describe('Severity levels, worst first.'),
     timezone: timeZone().default('UTC').describe('Zone of timeline entries when a postmortem names none.'),
+    action_deadlines: z
+      .record(z.string(), z.int().refine((days) => days >= 1 && days <= 3650, { error: 'a whole number of days from 1 to 3650' }).describe('Days after the incident within which its remediation items are due.'))
+      .optional()
+      .describe('Days within which remediation is due, per severity level (`SEV1: 28`); `validate` warns about an item due later, and /actions/ and `hindsight stats` show how many items were finished within it.'),
     logo: z
       .string()
       .refine((value) => isHttpUrl(value) || (isInsidePath(value) && IMAGE_EXTENSION.test(value)), {
@@ -84,7 +88,17 @@ export const settingsSchema = z
       .refine(isEditPattern, { error: 'an http(s) URL with `{path}` where the file path goes, like `https://github.com/acme/postmortems/edit/main/{path}`' })
       .optional()
       .describe('Address of the page that edits a postmortem, with `{path}` standing for its file path relative to the project root, like `https://github.com/acme/postmortems/edit/main/{path}`; incident pages link to it as "Edit this postmortem".'),
+    repository: httpUrl()
+      .optional()
+      .describe('Web address of the git repository the content folder is committed to, like `https://github.com/acme/postmortems`; the revisions in an incident page\'s history link to `<repository>/commit/<id>` (the address GitHub, GitLab and Gitea use).'),
     components: componentsSchema.optional(),
+  })
+  .superRefine((settings, context) => {
+    for (const level of Object.keys(settings.action_deadlines ?? {})) {
+      if (!settings.severities.includes(level)) {
+        context.addIssue({ code: 'custom', path: ['action_deadlines', level], message: `the key \`${level}\` to be a severity level of \`severities\` (${settings.severities.join(', ')})`, input: level });
+      }
+    }
   })
   .describe('Settings of a Hindsight knowledge base (hindsight.yml).');
 

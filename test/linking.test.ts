@@ -16,13 +16,30 @@ describe('remediation over time', () => {
     expect(actionState(item(false, '2024-03-04'), '2024-03-05')).toBe('overdue');
     expect(actionState(item(false, '2024-03-05'), '2024-03-05')).toBe('open');
     expect(actionState(item(true, '2020-01-01'), '2024-03-05')).toBe('done');
-    expect(actionCounts([item(false, '2024-01-01'), item(false, '2025-01-01'), item(true, '2024-01-01')], '2024-03-05')).toEqual({ open: 2, done: 1, overdue: 1 });
+    expect(actionCounts([item(false, '2024-01-01'), item(false, '2025-01-01'), item(true, '2024-01-01')], '2024-03-05')).toEqual({ open: 2, done: 1, overdue: 1, declined: 0 });
   });
 
   it('counts a done item as finished from its due date, and an open one as never finished', () => {
     const p = makePostmortem({ id: 'a', date: '2020-01-10', items: [{ done: true, due: '2020-03-01' }, { done: false, due: '2020-02-01' }] });
-    expect(remediationAt(p, '2020-02-29')).toEqual({ total: 2, unfinished: 2, stillOpen: 1 });
-    expect(remediationAt(p, '2020-03-01')).toEqual({ total: 2, unfinished: 1, stillOpen: 1 });
+    expect(remediationAt(p, '2020-02-29')).toEqual({ total: 2, unfinished: 2, stillOpen: 1, declined: 0 });
+    expect(remediationAt(p, '2020-03-01')).toEqual({ total: 2, unfinished: 1, stillOpen: 1, declined: 0 });
+  });
+
+  it('counts a done item as finished on the day it gives, where it gives one', () => {
+    const p = makePostmortem({ id: 'a', date: '2020-01-10', items: [{ done: true, due: '2020-03-01', doneOn: '2020-01-20' }, { done: true, due: '2020-02-01' }] });
+    expect(remediationAt(p, '2020-01-31')).toEqual({ total: 2, unfinished: 1, stillOpen: 0, declined: 0 });
+    expect(finishedOn(p)).toBe('2020-02-01');
+    const late = makePostmortem({ id: 'b', date: '2020-01-10', items: [{ done: true, due: '2020-02-01', doneOn: '2020-05-05' }] });
+    expect(finishedOn(late)).toBe('2020-05-05');
+  });
+
+  it('counts a declined item apart from done and open, and never as overdue', () => {
+    const declined = { done: true, due: '2020-01-01', declined: 'too costly', at: { line: 1, column: 1 }, text: 'x' };
+    expect(actionState(declined, '2024-03-05')).toBe('declined');
+    expect(actionCounts([declined, item(false, '2020-01-01'), item(true, '2020-01-01')], '2024-03-05')).toEqual({ open: 1, done: 1, overdue: 1, declined: 1 });
+    const p = makePostmortem({ id: 'd', date: '2020-01-10', items: [{ done: true, due: '2020-02-01', declined: 'replaced by a new system' }, { done: true, due: '2020-02-01' }] });
+    expect(p.remediation[0]).toMatchObject({ done: true, declined: 'replaced by a new system' });
+    expect(remediationAt(p, '2020-03-01')).toEqual({ total: 2, unfinished: 0, stillOpen: 0, declined: 1 });
   });
 });
 
@@ -34,7 +51,7 @@ describe('recurring causes', () => {
 
   it('lists, per cause, the earlier incidents with their remediation then, and the later ones', () => {
     expect(recurrences(b, links).map((r) => ({ cause: r.cause, earlier: r.earlier.map((e) => [e.postmortem.id, e.remediation]), later: ids(r.later) }))).toEqual([
-      { cause: 'global-rollout', earlier: [['a', { total: 1, unfinished: 1, stillOpen: 1 }]], later: [] },
+      { cause: 'global-rollout', earlier: [['a', { total: 1, unfinished: 1, stillOpen: 1, declined: 0 }]], later: [] },
       { cause: 'expired-certificate', earlier: [], later: ['c'] },
     ]);
   });
@@ -50,6 +67,21 @@ describe('recurring causes', () => {
     const late = makePostmortem({ id: 'late', date: '2020-06-15', causes: ['expired-certificate'], items: [{ done: true, due: '2021-06-01' }] });
     const l = linkPostmortems([late, c]);
     expect(whileOpen(c, l).map((r) => r.earlier.id)).toEqual(['late']);
+  });
+
+  it('counts an item as finished on its done date, before or after the recurrence', () => {
+    const early = makePostmortem({ id: 'early', date: '2020-06-15', causes: ['expired-certificate'], items: [{ done: true, due: '2021-06-01', doneOn: '2020-07-01' }] });
+    expect(whileOpen(c, linkPostmortems([early, c]))).toEqual([]);
+    const late = makePostmortem({ id: 'late', date: '2020-06-15', causes: ['expired-certificate'], items: [{ done: true, due: '2020-07-01', doneOn: '2021-02-01' }] });
+    expect(whileOpen(c, linkPostmortems([late, c])).map((r) => r.earlier.id)).toEqual(['late']);
+  });
+
+  it('says when a cause recurred after a fix of it was declined', () => {
+    const declined = makePostmortem({ id: 'declined', date: '2020-06-15', causes: ['expired-certificate'], items: [{ done: true, due: '2020-07-01', declined: 'the service is retired' }] });
+    const l = linkPostmortems([declined, c]);
+    expect(whileOpen(c, l)).toEqual([]);
+    expect(l.afterDeclined.get('c')?.map((r) => [r.cause, r.earlier.id])).toEqual([['expired-certificate', 'declined']]);
+    expect(l.afterDeclinedCount.get('c')).toBe(1);
   });
 
   it('only holds an organization to its own open fixes', () => {
@@ -95,8 +127,20 @@ describe('recurred while open, at scale', () => {
       const list = ordered.filter((p) => p.data.causes.includes(cause));
       return list.flatMap((later, j) =>
         list.slice(0, j).flatMap((earlier) => {
-          const done = finishedOn(earlier);
-          return earlier.data.organization === later.data.organization && (done === null || done > later.data.date) ? [{ cause, earlier, later }] : [];
+          // Each item closed (done or declined) on the day it gives, else on its due date; never before its incident's date.
+          const closed = [earlier.data.date, ...earlier.remediation.map((item) => item.doneOn ?? item.due!)].sort().at(-1)!;
+          const unfinished = earlier.remediation.some((item) => !item.done) || closed > later.data.date;
+          return earlier.data.organization === later.data.organization && unfinished ? [{ cause, earlier, later }] : [];
+        }),
+      );
+    });
+    // Recurred after a fix was declined: an earlier item declined by the later one's date (never before its own incident).
+    const declinedPairs = causes.flatMap((cause) => {
+      const list = ordered.filter((p) => p.data.causes.includes(cause));
+      return list.flatMap((later, j) =>
+        list.slice(0, j).flatMap((earlier) => {
+          const declined = earlier.remediation.some((item) => item.done && item.declined !== undefined && [item.doneOn ?? item.due!, earlier.data.date].sort()[1]! <= later.data.date);
+          return earlier.data.organization === later.data.organization && declined ? [{ cause, earlier, later }] : [];
         }),
       );
     });
@@ -114,6 +158,12 @@ describe('recurred while open, at scale', () => {
         if (mine.length) counts.set(`${side} ${p.id}`, new Set(mine.map((pair) => pair[side].id)));
       }
     }
+    for (const p of ordered) {
+      const mine = declinedPairs.filter((pair) => pair.later === p);
+      const kept = causes.flatMap((cause) => mine.filter((pair) => pair.cause === cause).slice(-WHILE_OPEN_KEPT));
+      if (kept.length) lists.set(`declined ${p.id}`, kept.map((pair) => `${pair.cause} ${pair.earlier.id}`));
+      if (mine.length) counts.set(`declined ${p.id}`, new Set(mine.map((pair) => pair.earlier.id)));
+    }
     return { lists: Object.fromEntries(lists), counts: Object.fromEntries([...counts].map(([key, set]) => [key, set.size])) };
   }
   function actual(links: Links) {
@@ -123,6 +173,8 @@ describe('recurred while open, at scale', () => {
     for (const [id, list] of links.reopenedBy) lists[`later ${id}`] = list.map((pair) => `${pair.cause} ${pair.later.id}`);
     for (const [id, n] of links.whileOpenCount) counts[`earlier ${id}`] = n;
     for (const [id, n] of links.reopenedCount) counts[`later ${id}`] = n;
+    for (const [id, list] of links.afterDeclined) lists[`declined ${id}`] = list.map((pair) => `${pair.cause} ${pair.earlier.id}`);
+    for (const [id, n] of links.afterDeclinedCount) counts[`declined ${id}`] = n;
     return { lists, counts };
   }
 
@@ -137,7 +189,8 @@ describe('recurred while open, at scale', () => {
     hour: fc.integer({ min: 0, max: 23 }),
     causes: fc.subarray(CAUSES, { minLength: 1 }),
     organization: fc.constantFrom(undefined, 'Blue', 'Green'),
-    items: fc.array(fc.record({ done: fc.boolean(), due: fc.integer({ min: 0, max: 80 }) }), { maxLength: 3 }),
+    // A closed item may give the day it was finished (days after the incident), or be declined.
+    items: fc.array(fc.record({ done: fc.boolean(), due: fc.integer({ min: 0, max: 80 }), doneAfter: fc.option(fc.integer({ min: 0, max: 40 })), declined: fc.boolean() }), { maxLength: 3 }),
   });
   const knowledgeBase = fc.array(incident, { minLength: 1, maxLength: 70 }).map((list) =>
     list.map((facts, n): Postmortem => {
@@ -148,7 +201,13 @@ describe('recurred while open, at scale', () => {
         id: `i-${n}`,
         data: { ...base.data, date, causes: facts.causes, organization: facts.organization },
         timeline: [{ ...base.timeline[0]!, marker: 'start', time: start }],
-        remediation: facts.items.map((item) => ({ ...base.remediation[0]!, done: item.done, due: day(item.due) })),
+        remediation: facts.items.map((item) => ({
+          ...base.remediation[0]!,
+          done: item.done,
+          due: day(item.due),
+          ...(item.done && item.doneAfter !== null && { doneOn: day(facts.date + item.doneAfter) }),
+          ...(item.done && item.declined && { declined: 'not worth it' }),
+        })),
       };
     }),
   );

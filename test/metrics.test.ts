@@ -81,7 +81,7 @@ describe('trends', () => {
   });
 
   it('counts an item due exactly on the build date as open, not overdue', () => {
-    expect(t.actions).toEqual({ total: 5, done: 3, open: 2, overdue: 1 });
+    expect(t.actions).toEqual({ total: 5, done: 3, open: 2, overdue: 1, declined: 0 });
     const rows = actionRows([a, b, c, near], '2024-06-30');
     expect(rows.map((r) => [r.incident.id, r.state, r.daysOverdue])).toEqual([
       ['a', 'overdue', 212],
@@ -91,8 +91,8 @@ describe('trends', () => {
       ['c', 'done', 0],
     ]);
     expect(followThrough(rows, (r) => r.incident.data.severity)).toEqual([
-      { key: 'SEV1', total: 3, done: 1, open: 2, overdue: 1, completion: 1 / 3 },
-      { key: 'SEV2', total: 2, done: 2, open: 0, overdue: 0, completion: 1 },
+      { key: 'SEV1', total: 3, done: 1, open: 2, overdue: 1, declined: 0, completion: 1 / 3, deadline: { met: 0, missed: 0, pending: 0 } },
+      { key: 'SEV2', total: 2, done: 2, open: 0, overdue: 0, declined: 0, completion: 1, deadline: { met: 0, missed: 0, pending: 0 } },
     ]);
   });
 
@@ -111,12 +111,12 @@ describe('CSV exports', () => {
     expect(csv.startsWith('\uFEFFid,title,date,')).toBe(true);
     expect(csv.split('\r\n')[1]).toMatchInlineSnapshot(`
       "csv,"Comma, ""quote"" and
-      newline",2024-01-02,SEV2,config-change,global-rollout,region,queue,,,,,839,,1,0,1"
+      newline",2024-01-02,SEV2,config-change,global-rollout,region,queue,,,,,839,,1,0,1,0,"
     `);
     expect(actionsCsv(actionRecords(actionRows([p], '2024-02-01')))).toMatchInlineSnapshot(`
-      "﻿incident,incident_title,incident_date,severity,action,owner,due,ticket,type,state,days_overdue
+      "﻿incident,incident_title,incident_date,severity,action,owner,due,ticket,type,state,days_overdue,done,declined
       csv,"Comma, ""quote"" and
-      newline",2024-01-02,SEV2,Fix number 1.,team,2024-01-03,,,overdue,29
+      newline",2024-01-02,SEV2,Fix number 1.,team,2024-01-03,,,overdue,29,,
       "
     `);
   });

@@ -4,6 +4,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { actionCounts, type ActionCounts, type ActionRow } from './action-items.ts';
+import { chronological, type Links } from './linking.ts';
 import type { Postmortem } from '../knowledge-base/index.ts';
 import type { FrontMatter } from '../../schemas/frontmatter.ts';
 
@@ -20,9 +21,13 @@ export interface IncidentRecord {
   minutes_to_resolve: number | null;
   minutes_to_first_comms: number | null;
   actions: ActionCounts;
+  /** Ids of the earlier incidents whose unfinished remediation this one recurred during, oldest first (the latest WHILE_OPEN_KEPT per cause). */
+  recurred_while_open: string[];
 }
 
-export function incidentRecords(postmortems: readonly Postmortem[], today: string): IncidentRecord[] {
+/** The records of `postmortems`; `links` (over the same postmortems) tell what they recurred during. */
+export function incidentRecords(postmortems: readonly Postmortem[], today: string, links?: Pick<Links, 'whileOpen'>): IncidentRecord[] {
+  const whileOpen = (p: Postmortem) => [...new Set((links?.whileOpen.get(p.id) ?? []).map((pair) => pair.earlier))].sort(chronological).map((earlier) => earlier.id);
   return postmortems.map((p) => ({
     id: p.id,
     title: p.data.title,
@@ -33,6 +38,7 @@ export function incidentRecords(postmortems: readonly Postmortem[], today: strin
     blast_radius: p.data.blast_radius,
     ...p.durations,
     actions: actionCounts(p.remediation, today),
+    recurred_while_open: whileOpen(p),
   }));
 }
 
@@ -49,6 +55,10 @@ export interface ActionRecord {
   type: string | null;
   state: ActionRow['state'];
   days_overdue: number;
+  /** The day the item was finished, when it says. */
+  done: string | null;
+  /** Why it was declined, for a declined item. */
+  declined: string | null;
 }
 
 export function actionRecords(rows: readonly ActionRow[]): ActionRecord[] {
@@ -64,6 +74,8 @@ export function actionRecords(rows: readonly ActionRow[]): ActionRecord[] {
     type: item.type ?? null,
     state,
     days_overdue: daysOverdue,
+    done: item.doneOn ?? null,
+    declined: item.declined ?? null,
   }));
 }
 
@@ -83,7 +95,7 @@ export function toCsv(header: readonly string[], rows: readonly (readonly Cell[]
 }
 
 export function incidentsCsv(records: readonly IncidentRecord[]): string {
-  const header = ['id', 'title', 'date', 'severity', 'trigger', 'causes', 'scope', 'services', 'regions', 'customers', 'minutes_to_detect', 'minutes_to_mitigate', 'minutes_to_resolve', 'minutes_to_first_comms', 'actions_open', 'actions_done', 'actions_overdue'];
+  const header = ['id', 'title', 'date', 'severity', 'trigger', 'causes', 'scope', 'services', 'regions', 'customers', 'minutes_to_detect', 'minutes_to_mitigate', 'minutes_to_resolve', 'minutes_to_first_comms', 'actions_open', 'actions_done', 'actions_overdue', 'actions_declined', 'recurred_while_open'];
   return toCsv(
     header,
     records.map((r) => [
@@ -104,12 +116,14 @@ export function incidentsCsv(records: readonly IncidentRecord[]): string {
       r.actions.open,
       r.actions.done,
       r.actions.overdue,
+      r.actions.declined,
+      r.recurred_while_open.join('; '),
     ]),
   );
 }
 
 export function actionsCsv(records: readonly ActionRecord[]): string {
-  const header = ['incident', 'incident_title', 'incident_date', 'severity', 'action', 'owner', 'due', 'ticket', 'type', 'state', 'days_overdue'] as const;
+  const header = ['incident', 'incident_title', 'incident_date', 'severity', 'action', 'owner', 'due', 'ticket', 'type', 'state', 'days_overdue', 'done', 'declined'] as const;
   return toCsv(header, records.map((r) => header.map((key) => r[key])));
 }
 

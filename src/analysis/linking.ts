@@ -4,7 +4,7 @@
  * the size of the knowledge base apart from the similarity step, which only compares incidents
  * that share a reasonably rare word.
  */
-import { finishedOn, remediationAt, type RemediationAt } from './action-items.ts';
+import { declinedOn, finishedOn, remediationAt, type RemediationAt } from './action-items.ts';
 import type { Postmortem } from '../knowledge-base/index.ts';
 import { aboutTerms, eachTerm, termNumbers, type TermCounts } from '../search/terms.ts';
 
@@ -27,12 +27,16 @@ export interface Links {
   whileOpenCount: ReadonlyMap<string, number>;
   /** Id → how many distinct later incidents `reopenedBy` stands for. */
   reopenedCount: ReadonlyMap<string, number>;
+  /** Id → earlier incidents of the same organization with a cause of it, one of whose items had been declined when it happened (the latest WHILE_OPEN_KEPT per cause). */
+  afterDeclined: ReadonlyMap<string, readonly WhileOpen[]>;
+  /** Id → how many distinct earlier incidents `afterDeclined` stands for. */
+  afterDeclinedCount: ReadonlyMap<string, number>;
 }
 
-/** A cause that recurred while remediation of an earlier incident with it was unfinished. */
+/** A cause that recurred while remediation of an earlier incident with it was unfinished (or after an item of it was declined). */
 export interface WhileOpen {
   cause: string;
-  /** The earlier incident, whose remediation was unfinished. */
+  /** The earlier incident, whose remediation was unfinished (or had a declined item). */
   earlier: Postmortem;
   /** The incident that recurred. */
   later: Postmortem;
@@ -130,6 +134,7 @@ function recurrencesWhileOpen(ordered: readonly Postmortem[], byCause: ReadonlyM
   const position = new Map(ordered.map((p, i) => [p, i]));
   const dates = ordered.map((p) => p.data.date);
   const finished = ordered.map(finishedOn);
+  const declined = ordered.map(declinedOn);
   // Per position: the sets of its causes (in byCause's order) among incidents of its organization.
   const groups: { cause: string; members: Uint32Array }[][] = ordered.map(() => []);
   for (const [cause, incidents] of byCause) {
@@ -142,6 +147,7 @@ function recurrencesWhileOpen(ordered: readonly Postmortem[], byCause: ReadonlyM
   }
   const byDate = ordered.map((_, i) => i).sort((a, b) => compare(dates[a]!, dates[b]!));
   const byFinish = byDate.filter((i) => finished[i] !== null).sort((a, b) => compare(finished[a]!, finished[b]!));
+  const byDecline = byDate.filter((i) => declined[i] !== null).sort((a, b) => compare(declined[a]!, declined[b]!));
   const union = new Uint32Array(words);
   /** The union of the member sets of `at`'s groups, over words [from, to). */
   const unionOf = (at: number, from: number, to: number) => {
@@ -152,22 +158,33 @@ function recurrencesWhileOpen(ordered: readonly Postmortem[], byCause: ReadonlyM
     return union;
   };
 
-  // Earlier side, by date: `closed` holds the incidents whose remediation was finished by then.
+  // Earlier side, by date: `closed` holds the incidents whose remediation was finished by then,
+  // `declinedBy` those with an item declined by then.
   const whileOpen = new Map<string, WhileOpen[]>();
   const whileOpenCount = new Map<string, number>();
+  const afterDeclined = new Map<string, WhileOpen[]>();
+  const afterDeclinedCount = new Map<string, number>();
   const closed = new Uint32Array(words);
+  const declinedBy = new Uint32Array(words);
   let nextClosed = 0;
+  let nextDeclined = 0;
+  /** Pairs with the earlier incidents `mask` keeps, into `lists` and `counts`. */
+  const earlier = (j: number, mask: (bits: Uint32Array, w: number) => number, lists: Map<string, WhileOpen[]>, counts: Map<string, number>) => {
+    const count = countBits(unionOf(j, 0, (j >>> 5) + 1), mask, 0, (j >>> 5) + 1);
+    if (count === 0) return;
+    counts.set(ordered[j]!.id, count);
+    for (const { cause, members } of groups[j]!) {
+      const nearest = lastBits(members, mask, j >>> 5, WHILE_OPEN_KEPT).reverse();
+      for (const i of nearest) push(lists, ordered[j]!.id, { cause, earlier: ordered[i]!, later: ordered[j]! });
+    }
+  };
   for (const j of byDate) {
     while (nextClosed < byFinish.length && finished[byFinish[nextClosed]!]! <= dates[j]!) setBit(closed, byFinish[nextClosed++]!);
+    while (nextDeclined < byDecline.length && declined[byDecline[nextDeclined]!]! <= dates[j]!) setBit(declinedBy, byDecline[nextDeclined++]!);
     if (groups[j]!.length === 0) continue;
-    const open = (bits: Uint32Array, w: number) => bits[w]! & ~closed[w]! & (w === j >>> 5 ? (1 << (j & 31)) - 1 : -1);
-    const count = countBits(unionOf(j, 0, (j >>> 5) + 1), open, 0, (j >>> 5) + 1);
-    if (count === 0) continue;
-    whileOpenCount.set(ordered[j]!.id, count);
-    for (const { cause, members } of groups[j]!) {
-      const nearest = lastBits(members, open, j >>> 5, WHILE_OPEN_KEPT).reverse();
-      for (const i of nearest) push(whileOpen, ordered[j]!.id, { cause, earlier: ordered[i]!, later: ordered[j]! });
-    }
+    const below = (w: number) => (w === j >>> 5 ? (1 << (j & 31)) - 1 : -1);
+    earlier(j, (bits, w) => bits[w]! & ~closed[w]! & below(w), whileOpen, whileOpenCount);
+    if (nextDeclined > 0) earlier(j, (bits, w) => bits[w]! & declinedBy[w]! & below(w), afterDeclined, afterDeclinedCount);
   }
 
   // Later side, by finish date: `started` holds the incidents dated before it (all of them for
@@ -188,7 +205,7 @@ function recurrencesWhileOpen(ordered: readonly Postmortem[], byCause: ReadonlyM
       for (const j of firstBits(members, open, i >>> 5, WHILE_OPEN_KEPT)) push(reopenedBy, ordered[i]!.id, { cause, earlier: ordered[i]!, later: ordered[j]! });
     }
   }
-  return { whileOpen, reopenedBy, whileOpenCount, reopenedCount };
+  return { whileOpen, reopenedBy, whileOpenCount, reopenedCount, afterDeclined, afterDeclinedCount };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -284,6 +301,37 @@ export interface SimilarityInput {
 /** Id → up to MAX_SIMILAR `[id, score]` of the most similar incidents, most similar first. */
 export type SimilarIds = Map<string, [id: string, score: number][]>;
 
+/** Which incidents `similarIncidents` finds similar ones for, and among which (by index in `incidents`). */
+export interface SimilarOptions {
+  /** Only for these incidents (default: every one); the weights still come from all of them. */
+  only?: Iterable<number>;
+  /** Whether incident `j` may be listed as similar to incident `i` (default: any). */
+  accept?: (i: number, j: number) => boolean;
+  /** The incidents' terms already numbered (by `incidents`' index), with each number's document frequency: `about` is then not read. */
+  numbered?: NumberedTerms;
+}
+
+/** Terms of incidents as numbers, each incident's with its counts, and how many incidents have each number. */
+export interface NumberedTerms {
+  documents: readonly { terms: ArrayLike<number>; counts: ArrayLike<number> }[];
+  df: ArrayLike<number>;
+}
+
+/** Terms as numbers, each incident's as a list of them with counts; a term's count among the numbers is its document frequency. */
+function numberTerms(incidents: readonly SimilarityInput[]): NumberedTerms {
+  const numbers = termNumbers();
+  const documents = incidents.map(({ about }) => {
+    const terms: number[] = [];
+    const counts: number[] = [];
+    eachTerm(about, (term, count) => {
+      terms.push(numbers.count(term));
+      counts.push(count);
+    });
+    return { terms, counts };
+  });
+  return { documents, df: numbers.counts };
+}
+
 /** What `similarIncidents` needs of `postmortems`, in chronological order. */
 export function similarityInput(postmortems: readonly Postmortem[]): SimilarityInput[] {
   const { ordered, related } = explicitLinks(postmortems);
@@ -304,47 +352,76 @@ function inputOf(ordered: readonly Postmortem[], related: ReadonlyMap<string, re
  * words shared by more than 100 incidents are left out: the strongest matches stay, at a cost
  * that grows linearly. `incidents` are in chronological order, which breaks ties in score.
  */
-export function similarIncidents(incidents: readonly SimilarityInput[]): SimilarIds {
+export function similarIncidents(incidents: readonly SimilarityInput[], { only, accept, numbered }: SimilarOptions = {}): SimilarIds {
   const n = incidents.length;
-  // Terms as numbers, each incident's as a list of them with counts; a term's count among the
-  // numbers is its document frequency.
-  const numbers = termNumbers();
-  const documents = incidents.map(({ about }) => {
-    const terms: number[] = [];
-    const counts: number[] = [];
-    eachTerm(about, (term, count) => {
-      terms.push(numbers.count(term));
-      counts.push(count);
-    });
-    return { terms, counts };
-  });
-  const df = numbers.counts;
+  const { documents, df } = numbered ?? numberTerms(incidents);
   const large = n > LARGE;
   const maxDf = large ? 100 : Math.max(100, Math.ceil(n / 50));
-  // Per term: the incidents that have it, and its normalized weight in each.
-  const postings = df.map(() => ({ incidents: [] as number[], weights: [] as number[] }));
-  const vectors = documents.map(({ terms, counts }, i) => {
-    const weights = terms.map((term, k) => (1 + Math.log(counts[k]!)) * Math.log(1 + n / df[term]!));
+  const idf = Array.from(df, (frequency) => Math.log(1 + n / frequency));
+  const vectorOf = ({ terms, counts }: (typeof documents)[number]) => {
+    const weights = Array.from(terms, (term, k) => (1 + Math.log(counts[k]!)) * idf[term]!);
     const norm = Math.sqrt(weights.reduce((sum, weight) => sum + weight * weight, 0)) || 1;
-    terms.forEach((term, k) => {
-      weights[k]! /= norm;
+    for (let k = 0; k < weights.length; k++) weights[k]! /= norm;
+    return { terms, weights };
+  };
+  /** The positions in `vector` of the terms an incident is compared through. */
+  const comparedThrough = ({ weights }: ReturnType<typeof vectorOf>) => {
+    const order = weights.map((_, k) => k);
+    return large ? order.sort((a, b) => weights[b]! - weights[a]!).slice(0, TOP_TERMS) : order;
+  };
+  // For `only` some incidents, the others need only their weights of the words those are
+  // compared through (`wanted`).
+  const queries = only === undefined ? undefined : [...only];
+  let wanted: Uint8Array | undefined;
+  const queried = new Uint8Array(n);
+  if (queries) {
+    wanted = new Uint8Array(df.length);
+    for (const i of queries) {
+      queried[i] = 1;
+      const vector = vectorOf(documents[i]!);
+      for (const k of comparedThrough(vector)) if (df[vector.terms[k]!]! <= maxDf) wanted[vector.terms[k]!] = 1;
+    }
+  }
+  // Per term: the incidents that have it, and its normalized weight in each.
+  const postings = Array.from(df, () => ({ incidents: [] as number[], weights: [] as number[] }));
+  const vectors = documents.map((document, i) => {
+    if (wanted && queried[i] === 0) {
+      // As vectorOf computes them, without keeping them.
+      const { terms, counts } = document;
+      let sum = 0;
+      for (let k = 0; k < terms.length; k++) {
+        const weight = (1 + Math.log(counts[k]!)) * idf[terms[k]!]!;
+        sum += weight * weight;
+      }
+      const norm = Math.sqrt(sum) || 1;
+      for (let k = 0; k < terms.length; k++) {
+        const term = terms[k]!;
+        if (wanted[term] === 1) {
+          postings[term]!.incidents.push(i);
+          postings[term]!.weights.push(((1 + Math.log(counts[k]!)) * idf[term]!) / norm);
+        }
+      }
+      return undefined;
+    }
+    const vector = vectorOf(document);
+    for (let k = 0; k < vector.terms.length; k++) {
+      const term = vector.terms[k]!;
       if (df[term]! <= maxDf) {
         postings[term]!.incidents.push(i);
-        postings[term]!.weights.push(weights[k]!);
+        postings[term]!.weights.push(vector.weights[k]!);
       }
-    });
-    return { terms, weights };
+    }
+    return vector;
   });
 
   const result: SimilarIds = new Map();
   // Scores by incident index, and which indexes this incident touched: reset after each.
   const scores = new Float64Array(n);
   const touched: number[] = [];
-  incidents.forEach((incident, i) => {
+  for (const i of queries ?? incidents.keys()) {
+    const incident = incidents[i]!;
     const { terms, weights } = vectors[i]!;
-    let order = terms.map((_, k) => k);
-    if (large) order = order.sort((a, b) => weights[b]! - weights[a]!).slice(0, TOP_TERMS);
-    for (const k of order) {
+    for (const k of comparedThrough(vectors[i]!)) {
       const weight = weights[k]!;
       const { incidents: having, weights: others } = postings[terms[k]!]!;
       for (let m = 0; m < having.length; m++) {
@@ -358,13 +435,13 @@ export function similarIncidents(incidents: readonly SimilarityInput[]): Similar
     const scored: { at: number; score: number }[] = [];
     for (const j of touched) {
       const score = scores[j]!;
-      if (score >= SIMILARITY_THRESHOLD && !explicit.has(incidents[j]!.id)) scored.push({ at: j, score });
+      if (score >= SIMILARITY_THRESHOLD && !explicit.has(incidents[j]!.id) && (!accept || accept(i, j))) scored.push({ at: j, score });
       scores[j] = 0;
     }
     touched.length = 0;
     // Equal scores: the earlier incident first.
     scored.sort((a, b) => b.score - a.score || a.at - b.at);
     if (scored.length) result.set(incident.id, scored.slice(0, MAX_SIMILAR).map(({ at, score }) => [incidents[at]!.id, score]));
-  });
+  }
   return result;
 }

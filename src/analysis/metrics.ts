@@ -86,6 +86,8 @@ export interface Trends {
   scopes: Count[];
   /** Incidents whose cause still had unfinished remediation from an earlier one. */
   recurredWhileOpen: { incident: Postmortem; cause: string; earlier: Postmortem }[];
+  /** Incidents whose cause had a fix declined after an earlier one. */
+  recurredAfterDeclined: { incident: Postmortem; cause: string; earlier: Postmortem }[];
   actions: ActionCounts & { total: number };
 }
 
@@ -157,6 +159,7 @@ export function trends(published: readonly Postmortem[], catalog: Catalog, { tod
     overall,
     scopes: counts(SCOPES, counted.map((p) => p.data.blast_radius.scope)),
     recurredWhileOpen: counted.flatMap((incident) => (links.whileOpen.get(incident.id) ?? []).map(({ cause, earlier }) => ({ incident, cause, earlier }))),
+    recurredAfterDeclined: counted.flatMap((incident) => (links.afterDeclined.get(incident.id) ?? []).map(({ cause, earlier }) => ({ incident, cause, earlier }))),
     actions: { ...actionCounts(items, today), total: items.length },
   };
 }

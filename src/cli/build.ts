@@ -5,10 +5,12 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unli
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDate } from '../analysis/build-date.ts';
+import { withPossibleRecurrences } from '../analysis/recurrence-check.ts';
 import { hasErrors } from '../format/diagnostics.ts';
 import { loadKnowledgeBase } from '../knowledge-base/loader.ts';
 import { PACKAGE_ROOT } from '../knowledge-base/code-digest.ts';
 import { cacheDirFor } from '../knowledge-base/parse-cache.ts';
+import { loadHistory } from '../knowledge-base/history.ts';
 import { formatPretty } from './reporters.ts';
 import { astroProject } from '../site/astro-project.ts';
 import { startBackground } from '../site/background.ts';
@@ -65,7 +67,9 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
   }
   refuseOutput(path.resolve(cwd, out), [cwd, path.resolve(cwd, content), PACKAGE_ROOT]);
   const cacheDir = cacheDirFor(cwd, env);
-  const kb = await loadKnowledgeBase(content, { cwd, html: true, cacheDir });
+  // The postmortems' history in git: one `git log` (none when cached) while the files are parsed.
+  const history = loadHistory(content, { cwd, cacheDir, env });
+  const kb = withPossibleRecurrences(await loadKnowledgeBase(content, { cwd, html: true, cacheDir, today: date }));
   if (hasErrors(kb.diagnostics)) {
     return {
       status: 1,
@@ -88,7 +92,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
   const record = cacheDir && path.join(cacheDir, 'builds', `${createHash('sha1').update(outDir).digest('hex').slice(0, 16)}.json`);
   const previousBuild: PreviousBuild | undefined = record ? await readFile(record, 'utf8').then((text) => ({ dir: outDir, pages: JSON.parse(text) }), () => undefined) : undefined;
   const background = startBackground(publishedOf(kb), kb.catalog);
-  handOver(contentDir, kb, date, { incremental: record ? { code: await siteCodeDigest(), previous: previousBuild } : undefined, background, base, project: cwd });
+  handOver(contentDir, kb, date, { incremental: record ? { code: await siteCodeDigest(), previous: previousBuild } : undefined, background, base, project: cwd, history: await history });
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build: astroBuild } = await import('astro');

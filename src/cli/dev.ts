@@ -9,12 +9,14 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { watch } from 'chokidar';
 import { buildDate } from '../analysis/build-date.ts';
+import { withPossibleRecurrences } from '../analysis/recurrence-check.ts';
 import type { Postmortem } from '../knowledge-base/index.ts';
 import { listPostmortems, loadKnowledgeBase } from '../knowledge-base/loader.ts';
 import { cacheDirFor } from '../knowledge-base/parse-cache.ts';
 import { astroProject } from '../site/astro-project.ts';
 import { BaseError, siteBase } from '../site/base.ts';
 import { handOver } from '../site/data.ts';
+import { loadHistory } from '../knowledge-base/history.ts';
 import { previewOf, reloadPages } from '../site/preview.ts';
 import { formatPretty } from './reporters.ts';
 import { UsageError, type CommandResult } from './result.ts';
@@ -56,11 +58,13 @@ export async function dev({ cwd, content = 'content', port = '4321', host = fals
 
   /** Loads, validates and hands the knowledge base to the site; gives the base it is served under. */
   const load = async () => {
-    const loaded = await loadKnowledgeBase(content, { cwd, html: true, cacheDir });
+    const today = buildDate({ env });
+    const history = loadHistory(content, { cwd, cacheDir, env });
+    const loaded = withPossibleRecurrences(await loadKnowledgeBase(content, { cwd, html: true, cacheDir, today }));
     // Named as the loader names them: relative to cwd, with `/`.
     const files = new Set((await listPostmortems(contentDir)).map((file) => path.relative(cwd, file).split(path.sep).join('/')));
     const { kb, preview } = previewOf(loaded, lastGood, files);
-    handOver(contentDir, kb, buildDate({ env }), { preview, project: cwd });
+    handOver(contentDir, kb, today, { preview, project: cwd, history: await history });
     log(formatPretty(loaded.diagnostics, { files: loaded.files }, color));
     return kb.catalog.settings.base_url;
   };

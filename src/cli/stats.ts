@@ -1,5 +1,5 @@
 import { isCalendarDate } from '../../schemas/common.ts';
-import { actionRows } from '../analysis/action-items.ts';
+import { actionRows, followThrough, type Deadlines, type FollowThrough } from '../analysis/action-items.ts';
 import { buildDate } from '../analysis/build-date.ts';
 import { titleOfCause } from '../format/vocabulary.ts';
 import { hasErrors } from '../format/diagnostics.ts';
@@ -38,19 +38,37 @@ export interface StatsOptions {
 export async function stats({ cwd, content = 'content', since, today, json = false, env = process.env }: StatsOptions): Promise<CommandResult> {
   if (since !== undefined && !isCalendarDate(since)) throw new UsageError(`--since ${JSON.stringify(since)} is not a date; write it YYYY-MM-DD, like 2024-01-01.`);
   const date = buildDate({ today, env });
-  const kb = await loadKnowledgeBase(content, { cwd, cacheDir: cacheDirFor(cwd, env) });
+  const kb = await loadKnowledgeBase(content, { cwd, cacheDir: cacheDirFor(cwd, env), today: date });
   const published = kb.postmortems.filter((p) => p.data.status === 'published');
   const t = trends(published, kb.catalog, { today: date, since });
-  const overdue = actionRows(t.incidents.concat(t.nearMisses), date).filter((row) => row.state === 'overdue');
+  const rows = actionRows(t.incidents.concat(t.nearMisses), date);
+  const overdue = rows.filter((row) => row.state === 'overdue');
+  const severities = kb.catalog.settings.severities;
+  const deadlines = kb.catalog.settings.action_deadlines;
+  // With action_deadlines: how many items met them, per severity and per owner (as /actions/ shows).
+  const kept: KeptDeadlines | undefined =
+    deadlines && Object.keys(deadlines).length > 0
+      ? {
+          deadlines,
+          bySeverity: followThrough(rows, (r) => r.incident.data.severity, deadlines, date).sort((a, b) => severities.indexOf(a.key) - severities.indexOf(b.key)),
+          byOwner: followThrough(rows, (r) => r.item.owner ?? '(no owner)', deadlines, date),
+        }
+      : undefined;
   const warning = hasErrors(kb.diagnostics) ? 'Some postmortems have errors and are not counted; run hindsight validate.\n' : undefined;
   return {
     status: 0,
-    stdout: json ? `${JSON.stringify(asJson(t, overdue), null, 2)}\n` : asText(t, kb.catalog.settings.title, overdue, (id) => titleOfCause(kb.catalog, id)),
+    stdout: json ? `${JSON.stringify(asJson(t, overdue, kept), null, 2)}\n` : asText(t, kb.catalog.settings.title, overdue, (id) => titleOfCause(kb.catalog, id), kept),
     ...(warning && { stderr: warning }),
   };
 }
 
-function asJson(t: Trends, overdue: ReturnType<typeof actionRows>) {
+interface KeptDeadlines {
+  deadlines: NonNullable<Deadlines>;
+  bySeverity: FollowThrough[];
+  byOwner: FollowThrough[];
+}
+
+function asJson(t: Trends, overdue: ReturnType<typeof actionRows>, kept?: KeptDeadlines) {
   return {
     today: t.today,
     since: t.since ?? null,
@@ -66,7 +84,15 @@ function asJson(t: Trends, overdue: ReturnType<typeof actionRows>) {
     ),
     scopes: Object.fromEntries(t.scopes.map((c) => [c.key, c.count])),
     recurred_while_open: t.recurredWhileOpen.map((r) => ({ incident: r.incident.id, cause: r.cause, earlier: r.earlier.id })),
+    recurred_after_declined: t.recurredAfterDeclined.map((r) => ({ incident: r.incident.id, cause: r.cause, earlier: r.earlier.id })),
     actions: t.actions,
+    ...(kept && {
+      deadlines: {
+        days: kept.deadlines,
+        by_severity: Object.fromEntries(kept.bySeverity.map((f) => [f.key, f.deadline])),
+        by_owner: Object.fromEntries(kept.byOwner.map((f) => [f.key, f.deadline])),
+      },
+    }),
     overdue: actionRecords(overdue),
   };
 }
@@ -81,13 +107,13 @@ function table(header: readonly string[], rows: readonly (readonly string[])[], 
   return [line(header), ...rows.map(line)];
 }
 
-function asText(t: Trends, title: string, overdue: ReturnType<typeof actionRows>, causeTitle: (id: string) => string): string {
+function asText(t: Trends, title: string, overdue: ReturnType<typeof actionRows>, causeTitle: (id: string) => string, kept?: KeptDeadlines): string {
   const round = (m: number | null) => (m === null ? null : Math.round(m));
   const first = t.incidents[0];
   const last = t.incidents.at(-1);
   const out: string[] = [
     `${cell(title)}: ${t.incidents.length} incidents${first && last ? ` from ${day(first.data.date)} to ${day(last.data.date)}` : ''}${t.since ? ` (since ${day(t.since)})` : ''}, as of ${day(t.today)}`,
-    `  near misses ${t.nearMisses.length} · causes seen twice or more ${t.recurrent.length} · recurred while a fix was open ${new Set(t.recurredWhileOpen.map((r) => r.incident)).size}`,
+    `  near misses ${t.nearMisses.length} · causes seen twice or more ${t.recurrent.length} · recurred while a fix was open ${new Set(t.recurredWhileOpen.map((r) => r.incident)).size}${t.recurredAfterDeclined.length ? ` · recurred after a fix was declined ${new Set(t.recurredAfterDeclined.map((r) => r.incident)).size}` : ''}`,
     '',
     'Incidents per quarter',
   ];
@@ -114,7 +140,19 @@ function asText(t: Trends, title: string, overdue: ReturnType<typeof actionRows>
     ),
   );
   const a = t.actions;
-  out.push('', `Remediation: ${a.total} items · ${a.done} done (${percent(a.done, a.total)}) · ${a.open} open · ${a.overdue} overdue`);
+  out.push('', `Remediation: ${a.total} items · ${a.done} done (${percent(a.done, a.total - a.declined)}) · ${a.open} open · ${a.overdue} overdue${a.declined ? ` · ${a.declined} declined` : ''}`);
+  if (kept) {
+    const days = (level: string) => (kept.deadlines[level] === undefined ? '—' : String(kept.deadlines[level]));
+    const counts = (f: FollowThrough) => [String(f.deadline.met), String(f.deadline.missed), String(f.deadline.pending)];
+    out.push(
+      '',
+      'Deadlines met (hindsight.yml action_deadlines), by severity',
+      ...table(['severity', 'days', 'met', 'missed', 'open within'], kept.bySeverity.map((f) => [f.key, days(f.key), ...counts(f)]), [1, 2, 3, 4]),
+      '',
+      'Deadlines met, by owner',
+      ...table(['owner', 'met', 'missed', 'open within'], kept.byOwner.map((f) => [cell(f.key), ...counts(f)]), [1, 2, 3]),
+    );
+  }
   if (overdue.length) {
     out.push(
       '',

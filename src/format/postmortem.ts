@@ -14,7 +14,7 @@ import { checkFields, expectation, fieldName } from './fields.ts';
 import { splitFrontMatter } from './frontmatter.ts';
 import { parseMarkdown } from './markdown.ts';
 import type { PageLink } from './page-links.ts';
-import { parseRemediation, type RemediationItem } from './remediation.ts';
+import { parseRemediation, type DoneDate, type RemediationItem } from './remediation.ts';
 import { renderInlines, renderNodes } from './render.ts';
 import { checkBody, hasContent, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
 import { durations, parseTimeline, type Durations, type TimelineEntry } from './timeline.ts';
@@ -42,6 +42,10 @@ export interface ParseResult {
   related: { id: string; at: Position }[];
   /** Links in the body to the site's pages of incidents, causes and services, for the cross-file check (rule link-unknown). */
   pageLinks: PageLink[];
+  /** `done:` dates of remediation items, with their positions, for the check against the build date (rule remediation-done). */
+  doneDates: DoneDate[];
+  /** Of a postmortem not yet published: where its `causes:` key is, for the cross-file check (rule possible-recurrence). */
+  causesAt?: Position;
   diagnostics: Diagnostic[];
 }
 
@@ -56,7 +60,7 @@ export interface ParseOptions {
 export function parsePostmortem(input: string, file: string, catalog: Catalog, { html = false }: ParseOptions = {}): ParseResult {
   const id = idOf(file);
   const diagnostics = new Diagnostics(file);
-  const result: ParseResult = { id, file, related: [], pageLinks: [], diagnostics: diagnostics.list };
+  const result: ParseResult = { id, file, related: [], pageLinks: [], doneDates: [], diagnostics: diagnostics.list };
 
   if (!ID_PATTERN.test(id) || !file.endsWith('.md')) {
     diagnostics.report('id-format', { line: 1, column: 1 }, `File name ${quote(file.replace(/^.*\//, ''))} is not a valid postmortem id; rename it to lowercase letters, digits and single hyphens ending in \`.md\`, like \`${slug(id)}.md\`.`);
@@ -95,6 +99,7 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog, {
     for (const [index, related] of (Array.isArray(raw.related) ? raw.related : []).entries()) {
       if (typeof related === 'string') result.related.push({ id: related, at: yaml.locate(['related', index], 'value') });
     }
+    if (raw.status !== 'published' && raw.causes !== undefined) result.causesAt = yaml.locate(['causes'], 'key');
   }
 
   // Body: none to check when the front matter never ends.
@@ -123,7 +128,10 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog, {
     }
     const remediationSection = section('Remediation');
     if (remediationSection && hasContent(remediationSection)) {
-      remediation = parseRemediation(listsOf(remediationSection), body, diagnostics, remediationSection.at);
+      const date = typeof raw?.date === 'string' && isCalendarDate(raw.date) ? raw.date : undefined;
+      const severity = typeof raw?.severity === 'string' ? raw.severity : undefined;
+      const deadline = severity === undefined ? undefined : catalog.settings.action_deadlines?.[severity];
+      remediation = parseRemediation(listsOf(remediationSection), body, diagnostics, remediationSection.at, { date, severity, deadline }, result.doneDates);
     }
   }
 

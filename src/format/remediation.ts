@@ -1,16 +1,18 @@
 /**
- * Remediation items: a GFM task list whose items may end in `(owner: …, due: …, ticket: …, type: …)`.
- * Pure: list items and their source in, items out.
+ * Remediation items: a GFM task list whose items may end in `(owner: …, due: …, ticket: …, type: …)`;
+ * a closed `[x]` item may also say when it was finished (`done: YYYY-MM-DD`) or that it was
+ * decided against, with the reason (`declined: …`). Pure: list items and their source in, items out.
  */
 import type { List } from 'mdast';
 import { location } from 'vfile-location';
 import { isCalendarDate, isHttpUrl } from '../../schemas/common.ts';
 import { quote, type Diagnostics, type Position } from './diagnostics.ts';
+import { daysBetween } from './dates.ts';
 import { didYouMean } from './suggest.ts';
 
 export const ACTION_TYPES = ['prevent', 'detect', 'mitigate', 'process'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
-const KEYS = ['owner', 'due', 'ticket', 'type'] as const;
+const KEYS = ['owner', 'due', 'ticket', 'type', 'done', 'declined'] as const;
 
 export interface RemediationItem {
   at: Position;
@@ -24,6 +26,25 @@ export interface RemediationItem {
   due?: string;
   ticket?: string;
   type?: ActionType;
+  /** The day a closed item was finished (or declined), `YYYY-MM-DD`, when it says (`done:`). */
+  doneOn?: string;
+  /** Why a closed item was decided against (`declined:`); such an item is closed but not done. */
+  declined?: string;
+}
+
+/** What the items are checked against: their incident's date and the days its severity gives remediation (hindsight.yml's `action_deadlines`). */
+export interface RemediationContext {
+  /** The incident's date, `YYYY-MM-DD`, when valid. */
+  date?: string;
+  severity?: string;
+  /** Days within which items are due, for this severity. */
+  deadline?: number;
+}
+
+/** A `done:` date with where it is written, for the check against the build date (see ../knowledge-base/index.ts). */
+export interface DoneDate {
+  date: string;
+  at: Position;
 }
 
 // A trailing parenthesis that holds at least one `key:` pair.
@@ -35,6 +56,8 @@ export function parseRemediation(
   body: string,
   diagnostics: Diagnostics,
   heading: Position,
+  context: RemediationContext = {},
+  doneDates: DoneDate[] = [],
 ): RemediationItem[] {
   const place = location(body);
   const items: RemediationItem[] = [];
@@ -50,6 +73,7 @@ export function parseRemediation(
     const result: RemediationItem = { at, done: item.checked, text: raw.trim() };
     const details = DETAILS.exec(raw);
     const invalid = new Set<string>();
+    const positions = new Map<string, Position>();
     if (details?.groups) {
       result.text = raw.slice(0, details.index).trim();
       const innerOffset = startOffset + details.index + 1;
@@ -70,14 +94,16 @@ export function parseRemediation(
           continue;
         }
         seen.add(key);
+        positions.set(key, pairAt);
         const problem = checkDetail(key as (typeof KEYS)[number], value);
         if (problem) {
           diagnostics.report('remediation-detail', pairAt, problem);
           invalid.add(key);
         }
-        else (result as unknown as Record<string, string>)[key] = value;
+        else (result as unknown as Record<string, string>)[key === 'done' ? 'doneOn' : key] = value;
       }
     }
+    checkClosing(result, positions, context, diagnostics, doneDates);
     // A detail that is present but invalid is reported once, above, not again as missing.
     const missing = (['owner', 'due'] as const).filter((key) => result[key] === undefined && !invalid.has(key));
     if (missing.length > 0) {
@@ -92,11 +118,36 @@ export function parseRemediation(
   return items;
 }
 
+/** `done:` and `declined:` belong to closed items; a done date falls on or after the incident; `due` keeps to the severity's deadline. */
+function checkClosing(item: RemediationItem, positions: ReadonlyMap<string, Position>, { date, severity, deadline }: RemediationContext, diagnostics: Diagnostics, doneDates: DoneDate[]): void {
+  if (item.doneOn !== undefined) {
+    const at = positions.get('done')!;
+    if (!item.done) diagnostics.report('remediation-done', at, `\`done\` gives the day an item was finished, but this item is open (\`- [ ]\`); tick its box (\`- [x]\`) or remove the date.`);
+    else if (date !== undefined && item.doneOn < date) diagnostics.report('remediation-done', at, `\`done\` is ${item.doneOn}, before the incident (${date}); an item is finished on or after the day of the incident it remediates.`);
+    else doneDates.push({ date: item.doneOn, at });
+  }
+  if (item.declined !== undefined && !item.done) {
+    diagnostics.report('remediation-declined', positions.get('declined')!, `\`declined\` closes an item with the reason it was decided against, but this item is open (\`- [ ]\`); tick its box (\`- [x]\`) or remove the reason.`);
+  }
+  if (deadline !== undefined && date !== undefined && item.due !== undefined && item.declined === undefined) {
+    const days = daysBetween(date, item.due);
+    if (days > deadline) {
+      diagnostics.report('remediation-deadline', positions.get('due')!, `\`due\` is ${item.due}, ${days} days after the incident; hindsight.yml's \`action_deadlines\` gives ${severity} remediation ${deadline} days (until ${addDays(date, deadline)}).`);
+    }
+  }
+}
+
+/** The calendar date `days` after `date`. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(date) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
 function checkDetail(key: (typeof KEYS)[number], value: string): string | undefined {
   if (value === '') return `Detail \`${key}\` is empty.`;
   switch (key) {
     case 'due':
-      return isCalendarDate(value) ? undefined : `\`due\` is ${quote(value)}; expected a calendar date written YYYY-MM-DD.`;
+    case 'done':
+      return isCalendarDate(value) ? undefined : `\`${key}\` is ${quote(value)}; expected a calendar date written YYYY-MM-DD.`;
     case 'type':
       return (ACTION_TYPES as readonly string[]).includes(value)
         ? undefined

@@ -47,6 +47,7 @@ export const RULES = {
   'service-unknown': { severity: 'error', description: 'Every service id is defined in `services.yml`, when the knowledge base has one.' },
   'related-unknown': { severity: 'error', description: 'Every `related` id is the id of a postmortem in the knowledge base.' },
   'related-self': { severity: 'warning', description: 'A postmortem does not list itself as related.' },
+  'possible-recurrence': { severity: 'warning', description: 'A postmortem not yet published whose title, summary and root cause read like an earlier published incident (the site’s “possibly related” similarity, at its threshold) shares one of its causes or names it in `related`: otherwise it may be a recurrence whose cause was missed.' },
   'date-mismatch': { severity: 'error', draft: 'warning', description: '`date` is the UTC day of the timeline’s `[start]` entry.' },
   placeholder: { severity: 'error', draft: 'warning', description: 'No `TODO` placeholder from `hindsight new` is left in front matter or body.' },
 
@@ -69,8 +70,11 @@ export const RULES = {
 
   // Remediation
   'remediation-item': { severity: 'error', description: 'Remediation items are task-list items: `- [ ]` open or `- [x]` done.' },
-  'remediation-detail': { severity: 'error', description: 'The trailing `(key: value, …)` of an item uses the keys owner, due, ticket, type with valid values.' },
+  'remediation-detail': { severity: 'error', description: 'The trailing `(key: value, …)` of an item uses the keys owner, due, ticket, type, done, declined with valid values.' },
   'remediation-required': { severity: 'error', draft: 'warning', description: 'A published postmortem has at least one remediation item, and each has `owner` and `due` (a warning before it is published).' },
+  'remediation-done': { severity: 'error', description: 'A `done:` date (the day an item was finished) is on a closed `- [x]` item, on or after the incident’s date and not after the build date.' },
+  'remediation-declined': { severity: 'error', description: 'A `declined:` reason (an item decided against) is on a closed `- [x]` item.' },
+  'remediation-deadline': { severity: 'warning', description: 'An item is due within the days `action_deadlines` in `hindsight.yml` gives remediation of its incident’s severity.' },
 } as const satisfies Record<string, Rule>;
 
 export type RuleId = keyof typeof RULES;

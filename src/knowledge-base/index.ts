@@ -8,7 +8,7 @@ import type { ParseResult as ParsedFile, Postmortem as ParsedPostmortem } from '
 import type { PageKind } from '../format/page-links.ts';
 import { RULES } from '../format/rules.ts';
 import { didYouMean } from '../format/suggest.ts';
-import type { PostmortemTerms } from '../search/terms.ts';
+import type { PostmortemTerms, TermCounts } from '../search/terms.ts';
 
 /** A postmortem of the knowledge base: as the format parsed it and, when loaded for the site, the terms search and similarity count (see parse.ts). */
 export interface Postmortem extends ParsedPostmortem {
@@ -18,6 +18,61 @@ export interface Postmortem extends ParsedPostmortem {
 /** One file as the knowledge base keeps it (and caches it): the format's result, its postmortem with terms. */
 export interface ParseResult extends Omit<ParsedFile, 'postmortem'> {
   postmortem?: Postmortem;
+  /** Of a postmortem without errors: what the recurrence check reads of it (see parse.ts). */
+  profile?: Profile;
+}
+
+/**
+ * The little the recurrence check (../analysis/recurrence-check.ts) reads of a postmortem, kept
+ * with its cached outcome so that `validate` never loads postmortem data for it.
+ */
+export interface Profile {
+  status: ParsedPostmortem['data']['status'];
+  /** When impact started: the `[start]` entry, else the start of the incident's UTC day. */
+  start: string;
+  causes: string[];
+  /** Its terms as `aboutTerms` counts them (title, summary, root cause): what similarity reads, packed (see `packTerms`). */
+  about: PackedTerms;
+}
+
+/**
+ * TermCounts packed for the outcomes pack, which `validate` reads whole at every run: each term
+ * as a 52-bit hash of it in four characters of 13 bits (`hashes`), each count as one character
+ * (its code, at most 0xFFFF). Numbering ten thousand files' terms from hashes takes a fraction
+ * of the time strings take, and arrays of numbers per file would make the pack several times
+ * larger and slower to read. Two different terms share a hash with a chance of about 1 in 2^52
+ * per pair: never, in practice.
+ */
+export type PackedTerms = [hashes: string, counts: string];
+
+export function packTerms(about: TermCounts): PackedTerms {
+  let hashes = '';
+  let counts = '';
+  const [terms, numbers] = about;
+  if (numbers.length === 0) return ['', ''];
+  terms.split(' ').forEach((term, k) => {
+    // Two FNV-1a hashes of 26 bits each, with different offsets and primes.
+    let a = 0x811c9dc5;
+    let b = 0x050c5d1f;
+    for (let i = 0; i < term.length; i++) {
+      const code = term.charCodeAt(i);
+      a = Math.imul(a ^ code, 0x01000193);
+      b = Math.imul(b ^ code, 0x0100019d);
+    }
+    a = (a ^ (a >>> 26)) & 0x3ffffff;
+    b = (b ^ (b >>> 26)) & 0x3ffffff;
+    hashes += String.fromCharCode(a >>> 13, a & 0x1fff, b >>> 13, b & 0x1fff);
+    counts += String.fromCharCode(Math.min(numbers[k]!, 0xffff));
+  });
+  return [hashes, counts];
+}
+
+/** A postmortem as the recurrence check reads it: its profile, `related` ids and, when not published, where its `causes:` key is. */
+export interface Profiled extends Profile {
+  id: string;
+  file: string;
+  related: string[];
+  causesAt?: ParsedFile['causesAt'];
 }
 
 export interface KnowledgeBase {
@@ -28,6 +83,8 @@ export interface KnowledgeBase {
   diagnostics: Diagnostic[];
   /** Number of postmortem files read. */
   files: number;
+  /** The postmortems without errors as the recurrence check reads them, in no particular order. */
+  profiles: Profiled[];
 }
 
 /**
@@ -39,8 +96,12 @@ export interface LinkTargets {
   services?: Iterable<string>;
 }
 
-/** Every postmortem and diagnostic of a content folder, with the checks across files (the catalogue is the loader's to add). */
-export function assembleKnowledgeBase(results: readonly ParseResult[], catalogDiagnostics: readonly Diagnostic[], targets: LinkTargets = {}): Omit<KnowledgeBase, 'catalog'> {
+/**
+ * Every postmortem and diagnostic of a content folder, with the checks across files (the
+ * catalogue is the loader's to add). With `today`, the build date, a remediation item finished
+ * after it is an error (the parse, which knows no clock, checks the rest of `done:`).
+ */
+export function assembleKnowledgeBase(results: readonly ParseResult[], catalogDiagnostics: readonly Diagnostic[], targets: LinkTargets = {}, today?: string): Omit<KnowledgeBase, 'catalog'> {
   const diagnostics: Diagnostic[] = [...catalogDiagnostics];
   for (const result of results) diagnostics.push(...result.diagnostics);
 
@@ -73,6 +134,16 @@ export function assembleKnowledgeBase(results: readonly ParseResult[], catalogDi
     }
   }
 
+  if (today !== undefined) {
+    for (const result of results) {
+      for (const done of result.doneDates ?? []) {
+        if (done.date <= today) continue;
+        diagnostics.push(cross(result.file, done.at.line, done.at.column, 'remediation-done', `\`done\` is ${done.date}, after the build date (${today}); give the day the item was finished, or leave the item open until it is.`));
+        failed.add(result);
+      }
+    }
+  }
+
   // Links in bodies to the site's pages of incidents, causes and services go to pages it has.
   const known = { incidents: ids, causes: targets.causes && new Set(targets.causes), services: targets.services && new Set(targets.services) };
   for (const result of results) {
@@ -88,7 +159,10 @@ export function assembleKnowledgeBase(results: readonly ParseResult[], catalogDi
     .filter((r) => r.postmortem && !failed.has(r))
     .map((r) => r.postmortem!)
     .sort(newestFirst);
-  return { postmortems, diagnostics: diagnostics.sort(compareDiagnostics), files: results.length };
+  const profiles = results
+    .filter((r) => r.profile && !failed.has(r))
+    .map((r): Profiled => ({ ...r.profile!, id: r.id, file: r.file, related: r.related.map((link) => link.id), causesAt: r.causesAt }));
+  return { postmortems, diagnostics: diagnostics.sort(compareDiagnostics), files: results.length, profiles };
 }
 
 const LINK_MISSING: Record<PageKind, (id: string) => string> = {

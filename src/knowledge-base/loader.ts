@@ -29,6 +29,8 @@ export interface LoadOptions {
   cacheDir?: string;
   /** Parse on worker threads when there are many files (default true). */
   workers?: boolean;
+  /** The build date (`YYYY-MM-DD`): a remediation item finished after it is an error. Unchecked when undefined. */
+  today?: string;
 }
 
 /** Files read between two hand-overs to the parse workers. */
@@ -41,15 +43,16 @@ export async function loadKnowledgeBase(contentDir: string, options: LoadOptions
 }
 
 /**
- * Only what `validate` reports: every diagnostic, and the number of files. Quicker than
- * loading: files the cache knows need neither parsing nor their data read back.
+ * Only what `validate` reports: every diagnostic, the number of files, and the profiles the
+ * recurrence check reads. Quicker than loading: files the cache knows need neither parsing nor
+ * their data read back.
  */
-export async function checkKnowledgeBase(contentDir: string, options: LoadOptions): Promise<Pick<KnowledgeBase, 'diagnostics' | 'files'>> {
-  const { diagnostics, files } = (await load(contentDir, options, false)).kb;
-  return { diagnostics, files };
+export async function checkKnowledgeBase(contentDir: string, options: LoadOptions): Promise<Pick<KnowledgeBase, 'diagnostics' | 'files' | 'profiles'>> {
+  const { diagnostics, files, profiles } = (await load(contentDir, options, false)).kb;
+  return { diagnostics, files, profiles };
 }
 
-async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true }: LoadOptions, data: boolean) {
+async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true, today }: LoadOptions, data: boolean) {
   const { root, texts, diagnostics, relative } = await readCatalog(contentDir, { cwd });
   const files = (await listPostmortems(root)).map((file) => ({ path: file, shown: relative(file) }));
   const cache = cacheDir === undefined ? undefined : await ParseCache.open(cacheDir, root, texts, data);
@@ -126,7 +129,7 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
   const read = results.filter((r) => r !== undefined);
   // Links to cause and service pages are checked against the catalogue, parsed for them only when there are some.
   const targets = read.some((r) => r.pageLinks.some((link) => link.kind !== 'incidents')) ? linkTargets((await parseTexts()).catalog) : {};
-  return { kb: assembleKnowledgeBase(read, diagnostics, targets), catalog: async () => (await parseTexts()).catalog };
+  return { kb: assembleKnowledgeBase(read, diagnostics, targets, today), catalog: async () => (await parseTexts()).catalog };
 }
 
 /** The causes and services of the catalogue, as links may name them. */

@@ -2,7 +2,8 @@
  * Parse results cached by content hash, so files that have not changed are not parsed again.
  *
  * Each content folder has its own cache, in two packs written with v8.serialize: the outcome of
- * every file (id, `related`, diagnostics: all that `validate` needs, and small) and the parsed
+ * every file (id, `related`, diagnostics, the profile the recurrence check reads: all that
+ * `validate` needs, and small) and the parsed
  * data the site needs, read only by builds. A result is keyed by the file's path and the hash of
  * its text; a pack also records the hash of what decides every result, Hindsight's own parsing
  * code and locked dependencies and the catalogue (causes, services and settings decide what is

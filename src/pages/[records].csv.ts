@@ -8,7 +8,7 @@ import { actionRecords, actionsCsv, incidentRecords, incidentsCsv } from '../ana
 import { site, wanted, type Site } from '../site/data.ts';
 
 const SHEETS = {
-  incidents: (s: Site) => incidentsCsv(incidentRecords(s.incidents, s.today)),
+  incidents: (s: Site) => incidentsCsv(incidentRecords(s.incidents, s.today, s.links)),
   actions: (s: Site) => actionsCsv(actionRecords(actionRows(s.incidents, s.today))),
 };
 type Sheet = keyof typeof SHEETS;

@@ -11,6 +11,7 @@ import type { Diagnostic } from '../format/diagnostics.ts';
 import type { KnowledgeBase } from '../knowledge-base/index.ts';
 import { linkPostmortems, type Links, type SimilarIds } from '../analysis/linking.ts';
 import { loadCatalog, loadKnowledgeBase } from '../knowledge-base/loader.ts';
+import { loadHistory, type History } from '../knowledge-base/history.ts';
 import type { Settings } from '../../schemas/settings.ts';
 import { lookOf, type Look } from './branding.ts';
 import { trends, type Trends } from '../analysis/metrics.ts';
@@ -37,13 +38,15 @@ interface Handed {
   project?: string;
   /** Set by `hindsight dev`: drafts are shown, with every problem of the knowledge base. */
   preview?: Preview;
+  /** Each postmortem's revisions in git (see ../knowledge-base/history.ts), loaded with the knowledge base. */
+  history?: History;
 }
 type Handoff = { [HANDOFF]?: Handed };
 
 /** Called by `hindsight build` before it starts Astro in the same process. */
-export function handOver(dir: string, kb: KnowledgeBase, today: string, { incremental, background, base, preview, project }: Pick<Handed, 'incremental' | 'background' | 'base' | 'preview' | 'project'> = {}): void {
+export function handOver(dir: string, kb: KnowledgeBase, today: string, { incremental, background, base, preview, project, history }: Pick<Handed, 'incremental' | 'background' | 'base' | 'preview' | 'project' | 'history'> = {}): void {
   if (incremental) incremental.planned = Promise.withResolvers();
-  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today, incremental, background, base, preview, project };
+  (globalThis as Handoff)[HANDOFF] = { dir: path.resolve(dir), kb, today, incremental, background, base, preview, project, history };
 }
 
 /**
@@ -118,6 +121,8 @@ export interface Site {
   plan?: Plan;
   /** Under `hindsight dev` only: what the preview shows beyond a build. */
   preview?: Preview;
+  /** Each postmortem's revisions in git, newest first, by its `file`; empty outside a repository or in a shallow clone. */
+  history: History;
 }
 
 /** Whether this build renders the page at `address` (see incremental.ts). */
@@ -142,7 +147,7 @@ function knowledgeBase(): Promise<Handed> {
   const dir = contentDir();
   const handed = (globalThis as Handoff)[HANDOFF];
   if (handed?.dir === dir) return Promise.resolve(handed);
-  loading ??= loadKnowledgeBase(dir, { cwd: process.cwd(), html: true, workers: false }).then((kb) => ({ dir, kb, today: buildDate() }));
+  loading ??= Promise.all([loadKnowledgeBase(dir, { cwd: process.cwd(), html: true, workers: false }), loadHistory(dir, { cwd: process.cwd() })]).then(([kb, history]) => ({ dir, kb, today: buildDate(), history }));
   return loading;
 }
 
@@ -161,13 +166,14 @@ export async function published(): Promise<{ kb: KnowledgeBase; incidents: Postm
 export const publishedOf = (kb: KnowledgeBase) => kb.postmortems.filter((p) => p.data.status === 'published');
 
 const built = new WeakMap<KnowledgeBase, Site>();
+const NO_HISTORY: History = new Map();
 
-function siteOf({ dir, kb, today, incremental, base = '/', preview }: Handed, similar: SimilarIds | undefined): Site {
+function siteOf({ dir, kb, today, incremental, base = '/', preview, history = NO_HISTORY }: Handed, similar: SimilarIds | undefined): Site {
   let result = built.get(kb);
-  if (!result || result.today !== today || result.base !== base) {
+  if (!result || result.today !== today || result.base !== base || result.history !== history) {
     const incidents = preview ? kb.postmortems : publishedOf(kb);
     const links = linkPostmortems(incidents, similar);
-    result = { kb, title: kb.catalog.settings.title, today, base, look: lookOf(kb.catalog.settings, dir), incidents, links, trends: trends(incidents, kb.catalog, { today, links }), ...(preview ? { preview } : {}) };
+    result = { kb, title: kb.catalog.settings.title, today, base, look: lookOf(kb.catalog.settings, dir), incidents, links, trends: trends(incidents, kb.catalog, { today, links }), history, ...(preview ? { preview } : {}) };
     if (incremental) {
       result.plan = plan(result, incremental.code, incremental.previous, [...(incremental.siteFiles ?? [])]);
       incremental.planned?.resolve(result.plan);

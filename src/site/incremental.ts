@@ -3,7 +3,7 @@
  * the search result rows are rendered again only when what they show may have changed; the
  * others are taken from the previous output unchanged.
  *
- * What a page shows is summed up in a fingerprint: the postmortem itself (incident pages), and
+ * What a page shows is summed up in a fingerprint: the postmortem itself and its revisions in git (incident pages), and
  * for every incident the page lists (recurrences, related, possibly related, recurred while
  * open, the incidents of a cause or service) the facts a list shows of it: front matter,
  * remediation and timeline figures, never its body. The exports show those facts of every
@@ -20,6 +20,7 @@ import path from 'node:path';
 import { codeDigest } from '../knowledge-base/code-digest.ts';
 import { recurrences, type Links } from '../analysis/linking.ts';
 import type { KnowledgeBase, Postmortem } from '../knowledge-base/index.ts';
+import type { History } from '../knowledge-base/history.ts';
 import type { Look } from './branding.ts';
 import { services } from './services.ts';
 
@@ -64,6 +65,8 @@ export interface Planned {
   links: Links;
   /** What hindsight.yml changes of every page (see branding.ts); the logo's address names its content. */
   look: Look;
+  /** Each postmortem's revisions in git: its page shows them. */
+  history?: History;
 }
 
 /**
@@ -77,7 +80,7 @@ export function plan(s: Planned, code: string, previous: PreviousBuild | undefin
   /** What an incident list shows of an incident. */
   const card = (p: Postmortem) => {
     let value = cards.get(p);
-    if (value === undefined) cards.set(p, (value = hash([p.id, p.data, p.remediation.map((r) => [r.done, r.due, r.owner, r.text, r.ticket, r.type]), p.durations, p.timeline[0]?.time])));
+    if (value === undefined) cards.set(p, (value = hash([p.id, p.data, p.remediation.map((r) => [r.done, r.due, r.owner, r.text, r.ticket, r.type, r.doneOn, r.declined]), p.durations, p.timeline[0]?.time])));
     return value;
   };
   const pages = new Map<string, string>();
@@ -89,11 +92,14 @@ export function plan(s: Planned, code: string, previous: PreviousBuild | undefin
         salt,
         // What the postmortem is follows from its text (the salt covers catalogue and code).
         [p.file, p.digest],
+        // Its history: a new commit touching the file renders its page again, and only its page.
+        s.history?.get(p.file) ?? [],
         recurrences(p, links, SHOWN_PER_CAUSE).map((r) => [r.cause, r.earlierCount, r.laterCount, r.earlier.map((e) => [card(e.postmortem), e.remediation]), r.later.map(card)]),
         (links.related.get(p.id) ?? []).map(card),
         (links.similar.get(p.id) ?? []).map((x) => card(x.postmortem)),
         (links.whileOpen.get(p.id) ?? []).map((w) => [w.cause, card(w.earlier)]),
         (links.reopenedBy.get(p.id) ?? []).map((w) => [w.cause, card(w.later)]),
+        (links.afterDeclined.get(p.id) ?? []).map((w) => [w.cause, card(w.earlier)]),
       ]),
     );
   }

@@ -13,8 +13,8 @@ export interface Facts {
   title?: string;
   summary?: string;
   rootCause?: string;
-  /** Remediation items: done or not, and due when. */
-  items?: { done: boolean; due: string }[];
+  /** Remediation items: done or not, due when, and when finished (`done:`) or why declined (`declined:`). */
+  items?: { done: boolean; due: string; doneOn?: string; declined?: string }[];
   trigger?: string;
   scope?: string;
   /** Front matter lines added as they are (`timezone: Europe/Paris`). */
@@ -53,7 +53,7 @@ One region.
 
 ## Remediation
 
-${items.map((item, i) => `- [${item.done ? 'x' : ' '}] Fix number ${i + 1}. (owner: team, due: ${item.due})`).join('\n')}
+${items.map((item, i) => `- [${item.done ? 'x' : ' '}] Fix number ${i + 1}. (owner: team, due: ${item.due}${item.doneOn ? `, done: ${item.doneOn}` : ''}${item.declined ? `, declined: ${item.declined}` : ''})`).join('\n')}
 `;
   const result = parsePostmortem(text, `${id}.md`, catalog);
   if (!result.postmortem) throw new Error(`fixture ${id} does not parse: ${JSON.stringify(result.diagnostics, null, 1)}`);

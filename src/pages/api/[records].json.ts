@@ -8,7 +8,7 @@ import { actionRecords, incidentRecords } from '../../analysis/exports.ts';
 import { site, wanted, type Site } from '../../site/data.ts';
 
 const RECORDS = {
-  incidents: (s: Site) => incidentRecords(s.incidents, s.today),
+  incidents: (s: Site) => incidentRecords(s.incidents, s.today, s.links),
   actions: (s: Site) => actionRecords(actionRows(s.incidents, s.today)),
 };
 type Records = keyof typeof RECORDS;
