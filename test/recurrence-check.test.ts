@@ -4,7 +4,7 @@
  * the Azure postmortem named; unrelated drafts, a draft that shares the cause and one that lists
  * the Azure postmortem in `related` are not.
  */
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,4 +174,46 @@ it('numbers packed terms as the site numbers words: the same similarity', async 
   const only = [0, 5, 9];
   const some = similarIncidents(input, { only });
   expect(some).toEqual(new Map([...similarIncidents(input)].filter(([id]) => only.some((i) => input[i]!.id === id))));
+});
+
+describe('possible-recurrence with the parse cache', () => {
+  it('reads no profiles when every postmortem is published, and keeps a draft\'s warning warm', async () => {
+    const content = path.join(dir, 'cached');
+    const cached = { HINDSIGHT_CACHE_DIR: path.join(dir, '.cache') };
+    await rm(content, { recursive: true, force: true });
+    await cp(path.join(ROOT, 'content'), path.join(content, 'content'), { recursive: true });
+    const run = async () => {
+      const { status, stdout } = await validate({ cwd: content, format: 'json', env: cached });
+      return { status, diagnostics: JSON.parse(stdout!) as { rule: string; file: string }[] };
+    };
+    const profilesPack = async () => {
+      const files = (await readdir(cached.HINDSIGHT_CACHE_DIR, { recursive: true })).filter((f) => f.endsWith('profiles.bin'));
+      expect(files).toHaveLength(1);
+      return path.join(cached.HINDSIGHT_CACHE_DIR, files[0]!);
+    };
+    const corrupt = Buffer.from('not a pack');
+
+    // Every postmortem published: a warm run does not read the profiles pack (corrupt, it is left so).
+    const cold = await run();
+    await writeFile(await profilesPack(), corrupt);
+    expect(await run()).toEqual(cold);
+    expect(await readFile(await profilesPack())).toEqual(corrupt);
+    await rm(await profilesPack());
+    expect(await run()).toEqual(cold);
+
+    // A draft: its warning, with the profiles of the cached files made again (the pack is gone).
+    await mkdir(path.join(content, 'content/postmortems/2026'), { recursive: true });
+    await writeFile(path.join(content, 'content/postmortems/2026', `${AZURE_RETOLD.id}.md`), draftText(AZURE_RETOLD));
+    const drafted = await run();
+    const warned = drafted.diagnostics.filter((d) => d.rule === 'possible-recurrence');
+    expect(warned.map((d) => d.file)).toEqual([`content/postmortems/2026/${AZURE_RETOLD.id}.md`]);
+    // Warm, it survives; and nothing changed, so it comes from the cache, not from the profiles.
+    expect(await run()).toEqual(drafted);
+    await writeFile(await profilesPack(), corrupt);
+    expect(await run()).toEqual(drafted);
+    expect(await readFile(await profilesPack())).toEqual(corrupt);
+    // An edit is checked again: the draft now lists the earlier incident, and is not warned.
+    await writeFile(path.join(content, 'content/postmortems/2026', `${AZURE_RETOLD.id}.md`), draftText({ ...AZURE_RETOLD, related: ['2014-11-19-azure-storage'] }));
+    expect((await run()).diagnostics.filter((d) => d.rule === 'possible-recurrence')).toEqual([]);
+  });
 });

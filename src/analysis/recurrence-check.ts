@@ -4,8 +4,8 @@
  * own "possibly related" similarity (`similarIncidents`: the same terms, weights, cosine and
  * SIMILARITY_THRESHOLD), while it shares none of that incident's causes and does not name it in
  * `related`, is probably a recurrence whose cause was missed. Pure: it reads the profiles the
- * knowledge base keeps with each file's cached outcome, never postmortem data, and does nothing
- * when every postmortem is published.
+ * knowledge base keeps in the parse cache's profiles pack, never postmortem data, and does nothing
+ * when every postmortem is published (`validate` then reads no profiles at all).
  */
 import { compareDiagnostics, quote, type Diagnostic } from '../format/diagnostics.ts';
 import { RULES } from '../format/rules.ts';

@@ -1,7 +1,7 @@
 import { buildDate } from '../analysis/build-date.ts';
 import { hasErrors } from '../format/diagnostics.ts';
 import { checkKnowledgeBase } from '../knowledge-base/loader.ts';
-import { withPossibleRecurrences } from '../analysis/recurrence-check.ts';
+import { possibleRecurrences } from '../analysis/recurrence-check.ts';
 import { cacheDirFor } from '../knowledge-base/parse-cache.ts';
 import { format, FORMATS, type Format } from './reporters.ts';
 import { UsageError, type CommandResult } from './result.ts';
@@ -33,8 +33,10 @@ export async function validate({ cwd, content = 'content', format: kind = 'prett
     throw new UsageError(`Unknown format ${JSON.stringify(kind)}; expected one of ${FORMATS.join(', ')}.`);
   }
   // The build date, as `build` would take it: a remediation item finished after it is an error.
-  // With the cross-file check that needs similarity (possible-recurrence), which the analysis layer does.
-  const kb = withPossibleRecurrences(await checkKnowledgeBase(content, { cwd, cacheDir: cacheDirFor(cwd, env), today: buildDate({ env }) }));
+  // With the cross-file check that needs similarity (possible-recurrence), which the analysis layer
+  // does: the loader runs it only when some postmortem is unpublished, and reuses its last result
+  // when no file changed.
+  const kb = await checkKnowledgeBase(content, { cwd, cacheDir: cacheDirFor(cwd, env), today: buildDate({ env }), recurrences: possibleRecurrences });
   return {
     status: hasErrors(kb.diagnostics) ? 1 : 0,
     stdout: format(kind as Format, kb.diagnostics, { files: kb.files }, color),

@@ -24,7 +24,8 @@ export interface ParseResult extends Omit<ParsedFile, 'postmortem'> {
 
 /**
  * The little the recurrence check (../analysis/recurrence-check.ts) reads of a postmortem, kept
- * with its cached outcome so that `validate` never loads postmortem data for it.
+ * in the parse cache's profiles pack (its status also with the outcome) so that `validate` never
+ * loads postmortem data for it, and reads profiles only when some postmortem is unpublished.
  */
 export interface Profile {
   status: ParsedPostmortem['data']['status'];
@@ -36,7 +37,7 @@ export interface Profile {
 }
 
 /**
- * TermCounts packed for the outcomes pack, which `validate` reads whole at every run: each term
+ * TermCounts packed for the profiles pack, which `validate` reads whole when it checks: each term
  * as a 52-bit hash of it in four characters of 13 bits (`hashes`), each count as one character
  * (its code, at most 0xFFFF). Numbering ten thousand files' terms from hashes takes a fraction
  * of the time strings take, and arrays of numbers per file would make the pack several times

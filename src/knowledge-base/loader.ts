@@ -12,7 +12,9 @@ import type { CatalogTexts, NamedFile, parseCatalog } from './catalog.ts';
 import type { Diagnostic } from '../format/diagnostics.ts';
 import { closest } from '../format/suggest.ts';
 import type { Catalog } from '../format/vocabulary.ts';
-import { assembleKnowledgeBase, type KnowledgeBase, type LinkTargets, type ParseResult } from './index.ts';
+import { createHash } from 'node:crypto';
+import { compareDiagnostics } from '../format/diagnostics.ts';
+import { assembleKnowledgeBase, type KnowledgeBase, type LinkTargets, type ParseResult, type Profiled } from './index.ts';
 import { digestOf, ParseCache } from './parse-cache.ts';
 import { openParsePool, WORKER_THRESHOLD, type ParseInput, type PoolResult } from './parse-pool.ts';
 // The parser (Markdown, YAML, zod's checks) is loaded only when a file must be parsed here.
@@ -33,6 +35,17 @@ export interface LoadOptions {
   today?: string;
 }
 
+export interface CheckOptions extends LoadOptions {
+  /**
+   * A check across files that reads the profiles (the recurrence check, which the analysis layer
+   * has), and finds nothing when every postmortem is published. With it, its diagnostics are
+   * among those returned; the profiles are read only when some postmortem is unpublished, and
+   * its diagnostics of the last run are taken again when the files and build date are the same.
+   * `profiles` may then be incomplete.
+   */
+  recurrences?: (profiles: readonly Profiled[]) => Diagnostic[];
+}
+
 /** Files read between two hand-overs to the parse workers. */
 const READ_BATCH = 128;
 
@@ -47,16 +60,17 @@ export async function loadKnowledgeBase(contentDir: string, options: LoadOptions
  * recurrence check reads. Quicker than loading: files the cache knows need neither parsing nor
  * their data read back.
  */
-export async function checkKnowledgeBase(contentDir: string, options: LoadOptions): Promise<Pick<KnowledgeBase, 'diagnostics' | 'files' | 'profiles'>> {
+export async function checkKnowledgeBase(contentDir: string, options: CheckOptions): Promise<Pick<KnowledgeBase, 'diagnostics' | 'files' | 'profiles'>> {
   const { diagnostics, files, profiles } = (await load(contentDir, options, false)).kb;
   return { diagnostics, files, profiles };
 }
 
-async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true, today }: LoadOptions, data: boolean) {
+async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true, today, recurrences }: CheckOptions, data: boolean) {
   const { root, texts, diagnostics, relative } = await readCatalog(contentDir, { cwd });
   const files = (await listPostmortems(root)).map((file) => ({ path: file, shown: relative(file) }));
   const cache = cacheDir === undefined ? undefined : await ParseCache.open(cacheDir, root, texts, data);
   const results: (ParseResult | undefined)[] = new Array(files.length);
+  const keys: (string | undefined)[] = new Array(files.length);
 
   // The catalogue is parsed (zod and YAML loaded) only when needed: for the site's data, for a
   // file to parse here, or when the cache does not have its diagnostics. The files its settings
@@ -73,7 +87,8 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
   files.forEach(({ path: file, shown }, index) => {
     const stats = cache && statSync(file, { throwIfNoEntry: false });
     const digest = stats && cache!.unchanged(shown, stats);
-    results[index] = digest === undefined ? undefined : cache!.get(cache!.key(shown, digest), { data, html });
+    keys[index] = digest === undefined ? undefined : cache!.key(shown, digest);
+    results[index] = keys[index] === undefined ? undefined : cache!.get(keys[index]!, { data, html });
     if (!results[index]) unread.push({ index, stats });
   });
   // Files to parse go to the workers a batch at a time as they are read, so reading and parsing
@@ -102,7 +117,7 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
         if (cache) {
           const digest = digestOf(text);
           if (stats?.isFile()) cache.saw(shown, stats, digest);
-          key = cache.key(shown, digest);
+          key = keys[index] = cache.key(shown, digest);
           results[index] = cache.get(key, { data, html });
         }
         if (!results[index]) misses.push({ index, key, input: { file: shown, text } });
@@ -124,12 +139,55 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
     const [{ parseFile }, { catalog }] = await Promise.all([import('./parse.ts'), parseTexts()]);
     for (const { index, key, input } of here) parsed(index, key, parseFile(input.text, input.file, catalog, { html }));
   }
-  await cache?.save();
+
+  // Profiles of cached postmortems are read (without data, where the cache does not give them)
+  // only for a check that needs them: with `recurrences`, when some postmortem is unpublished
+  // and the check's diagnostics are not cached for these very files and build date.
+  let crossDiagnostics: Diagnostic[] = [];
+  const unpublished = results.some((r, i) => r !== undefined && (r.profile?.status ?? (keys[i] === undefined ? undefined : cache!.status(keys[i]!)) ?? 'published') !== 'published');
+  let crossKey: string | undefined;
+  let wanted = recurrences === undefined || unpublished;
+  if (recurrences && unpublished && cache) {
+    const h = createHash('sha1').update(today ?? '').update('\u0000');
+    for (const key of keys) h.update(key ?? '').update('\u0000');
+    crossKey = h.digest('hex');
+    const reused = cache.recurrenceOutcome(crossKey);
+    if (reused) (crossDiagnostics = reused), (wanted = false);
+  }
+  if (wanted && cache && !data) await addProfiles(results, keys, files, cache, async () => (await parseTexts()).catalog);
+
   // Files that could not be read have no result, only their diagnostic.
   const read = results.filter((r) => r !== undefined);
   // Links to cause and service pages are checked against the catalogue, parsed for them only when there are some.
   const targets = read.some((r) => r.pageLinks.some((link) => link.kind !== 'incidents')) ? linkTargets((await parseTexts()).catalog) : {};
-  return { kb: assembleKnowledgeBase(read, diagnostics, targets, today), catalog: async () => (await parseTexts()).catalog };
+  const kb = assembleKnowledgeBase(read, diagnostics, targets, today);
+  if (recurrences && wanted) crossDiagnostics = recurrences(kb.profiles);
+  if (crossKey !== undefined) cache!.setRecurrenceOutcome({ key: crossKey, diagnostics: crossDiagnostics });
+  await cache?.save();
+  if (crossDiagnostics.length > 0) kb.diagnostics = [...kb.diagnostics, ...crossDiagnostics].sort(compareDiagnostics);
+  return { kb, catalog: async () => (await parseTexts()).catalog };
+}
+
+/**
+ * Gives each cached result without errors its profile, from the profiles pack; a file whose
+ * profile is not there (the pack missing, or older) is read and parsed again for it.
+ */
+async function addProfiles(results: (ParseResult | undefined)[], keys: readonly (string | undefined)[], files: readonly { path: string; shown: string }[], cache: ParseCache, catalog: () => Promise<Catalog>) {
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i];
+    const key = keys[i];
+    if (!result || result.profile || key === undefined || cache.status(key) === undefined) continue;
+    let profile = await cache.profile(key);
+    if (!profile) {
+      const text = readText(files[i]!.path, files[i]!.shown, []);
+      if (text === undefined || digestOf(text) !== key.slice(key.lastIndexOf('\u0000') + 1)) continue;
+      const { parseFile } = await import('./parse.ts');
+      profile = parseFile(text, files[i]!.shown, await catalog()).profile;
+      if (!profile) continue;
+      cache.setProfile(key, profile);
+    }
+    results[i] = { ...result, profile };
+  }
 }
 
 /** The causes and services of the catalogue, as links may name them. */

@@ -1,10 +1,11 @@
 /**
  * Parse results cached by content hash, so files that have not changed are not parsed again.
  *
- * Each content folder has its own cache, in two packs written with v8.serialize: the outcome of
- * every file (id, `related`, diagnostics, the profile the recurrence check reads: all that
- * `validate` needs, and small) and the parsed
- * data the site needs, read only by builds. A result is keyed by the file's path and the hash of
+ * Each content folder has its own cache, in packs written with v8.serialize: the outcome of
+ * every file (id, `related`, diagnostics, status: all that `validate` needs, and small), the
+ * profile of every postmortem the recurrence check reads (read by `validate` only when some
+ * postmortem is unpublished and the check's last diagnostics, kept with the outcomes, are not
+ * for the same files), and the parsed data the site needs, read only by builds. A result is keyed by the file's path and the hash of
  * its text; a pack also records the hash of what decides every result, Hindsight's own parsing
  * code and locked dependencies and the catalogue (causes, services and settings decide what is
  * valid), and is dropped whole when that changed. A pack holds the files of the last run only
@@ -24,7 +25,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { CatalogTexts, NamedFile } from './catalog.ts';
 import type { Diagnostic } from '../format/diagnostics.ts';
 import { codeDigest } from './code-digest.ts';
-import type { ParseResult, Postmortem } from './index.ts';
+import type { ParseResult, Postmortem, Profile } from './index.ts';
 
 /** What `validate` needs of the catalogue: its diagnostics, and the files its settings name (checked on disk at every run). */
 export interface CatalogOutcome {
@@ -33,6 +34,13 @@ export interface CatalogOutcome {
 }
 /** What `validate` needs of a file: its parse result without the data. */
 export type Outcome = Omit<ParseResult, 'postmortem'> & { ok: boolean };
+/** An outcome as the outcomes pack keeps it: without the profile (in the profiles pack), with the postmortem's status. */
+type KeptOutcome = Omit<Outcome, 'profile'> & { status?: Profile['status'] };
+/** The diagnostics of a check across files (the recurrence check), for the files and build date hashed as `key`. */
+export interface CrossOutcome {
+  key: string;
+  diagnostics: Diagnostic[];
+}
 /** The data of a file without errors, and whether its HTML was rendered. */
 export interface Stored {
   html: boolean;
@@ -65,6 +73,8 @@ interface ResultsPack<T> {
   base?: string;
   /** Of the outcomes pack: the catalogue's diagnostics and named files, for the content folder as it was shown. */
   catalog?: { shown: string } & CatalogOutcome;
+  /** Of the outcomes pack: the recurrence check's diagnostics of the last run that made it. */
+  recurrence?: CrossOutcome;
 }
 /** The additions pack may hold this many entries whatever the size of the data pack. */
 const ADDITIONS_MIN = 50;
@@ -92,13 +102,19 @@ export function cacheDirFor(cwd: string, env: NodeJS.ProcessEnv = process.env): 
 }
 
 export class ParseCache {
-  private outcomes = new Map<string, Outcome>();
+  private outcomes = new Map<string, KeptOutcome>();
   private stored = new Map<string, Stored>();
-  private nextOutcomes = new Map<string, Outcome>();
+  /** The profiles pack, once read (at opening with data, else when first asked for). */
+  private profiles: Map<string, Profile> | undefined;
+  private nextOutcomes = new Map<string, KeptOutcome>();
   private nextStored = new Map<string, Stored>();
+  /** Profiles of files parsed in this run. */
+  private newProfiles = new Map<string, Profile>();
   private changed = false;
-  private catalog: ResultsPack<Outcome>['catalog'];
-  private nextCatalog: ResultsPack<Outcome>['catalog'];
+  private catalog: ResultsPack<KeptOutcome>['catalog'];
+  private nextCatalog: ResultsPack<KeptOutcome>['catalog'];
+  private recurrence: CrossOutcome | undefined;
+  private nextRecurrence: CrossOutcome | undefined;
   /** The data pack as read, without its additions: its id and keys. */
   private base: { id?: string; keys: ReadonlySet<string> } = { keys: new Set() };
   private seen: FilesPack = { stamp: 0, files: new Map() };
@@ -120,10 +136,12 @@ export class ParseCache {
     const salt = hash(await code(), JSON.stringify(catalog));
     const cache = new ParseCache(folder, salt, withData);
     const results = <T>(value: unknown): value is ResultsPack<T> => (value as ResultsPack<T> | undefined)?.salt === salt && (value as ResultsPack<T>).entries instanceof Map;
-    const outcomes = await readPack(path.join(folder, 'outcomes.bin'), results<Outcome>);
+    const outcomes = await readPack(path.join(folder, 'outcomes.bin'), results<KeptOutcome>);
     cache.outcomes = outcomes?.entries ?? new Map();
     cache.catalog = outcomes?.catalog;
+    cache.recurrence = outcomes?.recurrence;
     if (withData) {
+      await cache.readProfiles();
       const base = await readPack(path.join(folder, 'data.bin'), results<Stored>);
       const added = base && (await readPack(path.join(folder, 'data-added.bin'), results<Stored>));
       cache.base = { id: base?.id, keys: new Set(base?.entries.keys()) };
@@ -145,6 +163,33 @@ export class ParseCache {
   setCatalogOutcome(shown: string, { diagnostics, files }: CatalogOutcome): void {
     this.nextCatalog = { shown, diagnostics, files };
     if (JSON.stringify(this.nextCatalog) !== JSON.stringify(this.catalog)) this.changed = true;
+  }
+
+  /** The recurrence check's diagnostics of the last run, when it was for the same `key` (see `CrossOutcome`). */
+  recurrenceOutcome(key: string): Diagnostic[] | undefined {
+    return this.recurrence?.key === key ? this.recurrence.diagnostics : undefined;
+  }
+
+  setRecurrenceOutcome(outcome: CrossOutcome): void {
+    this.nextRecurrence = outcome;
+    if (JSON.stringify(outcome) !== JSON.stringify(this.recurrence)) this.changed = true;
+  }
+
+  /** The status of the postmortem of a file kept in this run (from its outcome); undefined when it has errors. */
+  status(key: string): Profile['status'] | undefined {
+    return this.nextOutcomes.get(key)?.status;
+  }
+
+  /** The profile of a file kept in this run, reading the profiles pack the first time; undefined when it has none there. */
+  async profile(key: string): Promise<Profile | undefined> {
+    return this.newProfiles.get(key) ?? (await this.readProfiles()).get(key);
+  }
+
+  private async readProfiles(): Promise<Map<string, Profile>> {
+    const salt = this.salt;
+    const valid = (value: unknown): value is ResultsPack<Profile> => (value as ResultsPack<Profile> | undefined)?.salt === salt && (value as ResultsPack<Profile>).entries instanceof Map;
+    this.profiles ??= (await readPack(path.join(this.folder, 'profiles.bin'), valid))?.entries ?? new Map();
+    return this.profiles;
   }
 
   /** The key of a file's results, from its path and the hash of its text. */
@@ -172,15 +217,18 @@ export class ParseCache {
   get(key: string, { data, html }: { data: boolean; html: boolean }): ParseResult | undefined {
     const outcome = this.outcomes.get(key);
     if (!outcome) return undefined;
-    const { ok, ...result } = outcome;
+    const { ok, status: _, ...result } = outcome;
     if (!ok || !data) {
-      this.keep(key, outcome);
+      this.nextOutcomes.set(key, outcome);
       return result;
     }
+    // With data the profiles pack was read at opening; a postmortem without its profile there is parsed again.
     const stored = this.stored.get(key);
-    if (!stored || (html && !stored.html)) return undefined;
-    this.keep(key, outcome, stored);
-    return { ...result, postmortem: stored.postmortem };
+    const profile = this.profiles?.get(key);
+    if (!stored || (html && !stored.html) || !profile) return undefined;
+    this.nextOutcomes.set(key, outcome);
+    this.nextStored.set(key, stored);
+    return { ...result, postmortem: stored.postmortem, profile };
   }
 
   /** Records the outcome of a file parsed without its data being kept (see `validate`). */
@@ -195,8 +243,15 @@ export class ParseCache {
     this.changed = true;
   }
 
-  private keep(key: string, outcome: Outcome, stored?: Stored) {
-    this.nextOutcomes.set(key, outcome);
+  /** Records the profile of a cached postmortem that the profiles pack did not have. */
+  setProfile(key: string, profile: Profile): void {
+    this.newProfiles.set(key, profile);
+    this.changed = true;
+  }
+
+  private keep(key: string, { profile, ...outcome }: Outcome, stored?: Stored) {
+    this.nextOutcomes.set(key, profile ? { ...outcome, status: profile.status } : outcome);
+    if (profile) this.newProfiles.set(key, profile);
     if (stored) this.nextStored.set(key, stored);
   }
 
@@ -210,7 +265,20 @@ export class ParseCache {
     // Same files with the same results: nothing to write (stale data entries are harmless).
     if (!this.changed && this.nextOutcomes.size === this.outcomes.size) return;
     await mkdir(this.folder, { recursive: true });
-    await writePack(path.join(this.folder, 'outcomes.bin'), { salt: this.salt, entries: this.nextOutcomes, catalog: this.nextCatalog });
+    await writePack(path.join(this.folder, 'outcomes.bin'), { salt: this.salt, entries: this.nextOutcomes, catalog: this.nextCatalog, recurrence: this.nextRecurrence });
+    // The profiles pack is rewritten only when files were parsed: it is then read (if this run did
+    // not), and holds the profiles of this run's files. A profile it lacks is made again when needed.
+    if (this.newProfiles.size > 0) {
+      const old = await this.readProfiles();
+      const entries = new Map<string, Profile>();
+      for (const [key, outcome] of this.nextOutcomes) {
+        const profile = outcome.ok ? (this.newProfiles.get(key) ?? old.get(key)) : undefined;
+        if (profile) entries.set(key, profile);
+      }
+      await writePack(path.join(this.folder, 'profiles.bin'), { salt: this.salt, entries });
+      this.profiles = entries;
+      this.newProfiles = new Map();
+    }
     // A run that did not read the data pack leaves it as it is: its entries are still valid (or,
     // when the salt changed, dropped by the next build that reads it).
     if (this.withData) await this.saveData();

@@ -2,7 +2,7 @@
  * One postmortem parsed as the knowledge base keeps it: the format's pure parse and, for the
  * site, the terms search and similarity count (../search/terms.ts), counted here so the parse
  * cache keeps them and a build only adds them up; and the profile the recurrence check reads,
- * which the cache keeps with the outcome. The loader calls it on the main thread, the parse
+ * which the cache keeps in its profiles pack. The loader calls it on the main thread, the parse
  * workers on theirs.
  */
 import { parsePostmortem, type ParseOptions } from '../format/postmortem.ts';
