@@ -15,7 +15,9 @@ import { UsageError, type CommandResult } from './result.ts';
 export const statsHelp = `Usage: hindsight stats [--content DIR] [--since DATE] [--today DATE] [--json]
 
 The headline trends and the overdue actions of the published postmortems, for a weekly
-review without a browser. The figures are the ones the site's /trends/ and /actions/ show.
+review without a browser: remediation done, declined and open, and, when hindsight.yml sets
+action_deadlines, how many items per severity and per owner were due within them. The figures
+are the ones the site's /trends/ and /actions/ show.
 
 Options:
   --content DIR   content folder (default: content)
