@@ -9,7 +9,8 @@
  */
 import { compareDiagnostics, quote, type Diagnostic } from '../format/diagnostics.ts';
 import { RULES } from '../format/rules.ts';
-import type { KnowledgeBase, PackedTerms, Profiled } from '../knowledge-base/index.ts';
+import type { PackedTerms, Profiled } from '../knowledge-base/index.ts';
+import { termNumbers } from '../search/terms.ts';
 import { similarIncidents, type NumberedTerms, type SimilarityInput } from './linking.ts';
 
 /**
@@ -56,61 +57,22 @@ export function possibleRecurrences(profiles: readonly Profiled[]): Diagnostic[]
   return found;
 }
 
-/** `kb` with its possible recurrences among its diagnostics, in their order (see `compareDiagnostics`). */
-export function withPossibleRecurrences<T extends Pick<KnowledgeBase, 'diagnostics' | 'profiles'>>(kb: T): T {
-  const found = possibleRecurrences(kb.profiles);
-  return found.length === 0 ? kb : { ...kb, diagnostics: [...kb.diagnostics, ...found].sort(compareDiagnostics) };
-}
-
-/** Packed terms as `similarIncidents` numbers terms: the same hash, the same number; each number's count is its document frequency. */
+/**
+ * Packed terms as `similarIncidents` numbers terms (`termNumbers`, keyed here by each term's
+ * four-character hash): the same hash, the same number; each number's count is its document frequency.
+ */
 export function numberPacked(abouts: readonly PackedTerms[]): NumberedTerms {
-  // Open addressing on the low half of the hash: slot → number + 1 (0 for none).
-  let mask = (1 << 16) - 1;
-  let table = new Int32Array(mask + 1);
-  const highs: number[] = [];
-  const lows: number[] = [];
-  const df: number[] = [];
-  const place = (number: number) => {
-    let slot = lows[number]! & mask;
-    while (table[slot] !== 0) slot = (slot + 1) & mask;
-    table[slot] = number + 1;
-  };
+  const numbers = termNumbers();
   const documents = abouts.map(([hashes, packed]) => {
     const terms = new Int32Array(packed.length);
     const counts = new Uint16Array(packed.length);
     for (let k = 0; k < packed.length; k++) {
-      const high = (hashes.charCodeAt(4 * k) << 13) | hashes.charCodeAt(4 * k + 1);
-      const low = (hashes.charCodeAt(4 * k + 2) << 13) | hashes.charCodeAt(4 * k + 3);
-      let slot = low & mask;
-      let number: number;
-      for (;;) {
-        const found = table[slot]!;
-        if (found === 0) {
-          number = df.length;
-          highs.push(high);
-          lows.push(low);
-          df.push(0);
-          table[slot] = number + 1;
-          if (df.length * 2 > mask) {
-            mask = mask * 2 + 1;
-            table = new Int32Array(mask + 1);
-            for (let m = 0; m < df.length; m++) place(m);
-          }
-          break;
-        }
-        if (highs[found - 1] === high && lows[found - 1] === low) {
-          number = found - 1;
-          break;
-        }
-        slot = (slot + 1) & mask;
-      }
-      df[number]!++;
-      terms[k] = number;
+      terms[k] = numbers.count(hashes.slice(4 * k, 4 * k + 4));
       counts[k] = packed.charCodeAt(k);
     }
     return { terms, counts };
   });
-  return { documents, df };
+  return { documents, df: numbers.counts };
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync, unli
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDate } from '../analysis/build-date.ts';
-import { withPossibleRecurrences } from '../analysis/recurrence-check.ts';
+import { possibleRecurrences } from '../analysis/recurrence-check.ts';
 import { hasErrors } from '../format/diagnostics.ts';
 import { loadKnowledgeBase } from '../knowledge-base/loader.ts';
 import { PACKAGE_ROOT } from '../knowledge-base/code-digest.ts';
@@ -14,9 +14,10 @@ import { loadHistory } from '../knowledge-base/history.ts';
 import { formatPretty } from './reporters.ts';
 import { astroProject } from '../site/astro-project.ts';
 import { startBackground } from '../site/background.ts';
-import { absoluteAddress, BaseError, normalizeBase, siteBase } from '../site/base.ts';
+import { absoluteAddress } from '../site/base.ts';
 import { handedPlan, handOver, keptSearchFiles, publishedOf } from '../site/data.ts';
 import { outputFile, siteCodeDigest, type PreviousBuild } from '../site/incremental.ts';
+import { baseOption, servedBase } from './options.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
 export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR] [--today DATE] [--base PATH]
@@ -59,17 +60,14 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function build({ cwd, content = 'content', out = 'dist', today, base: baseOption, color = false, env = process.env }: BuildOptions): Promise<CommandResult> {
+export async function build({ cwd, content = 'content', out = 'dist', today, base: baseText, color = false, env = process.env }: BuildOptions): Promise<CommandResult> {
   const date = buildDate({ today, env });
-  const override = baseOption === undefined ? undefined : normalizeBase(baseOption);
-  if (baseOption !== undefined && override === undefined) {
-    throw new UsageError(`--base ${JSON.stringify(baseOption)} is not a path: give the path the site is served under, like /postmortems/ (letters, digits, \`-\`, \`.\`, \`_\` and \`~\` between slashes), or / for the root.`);
-  }
+  const override = baseOption(baseText);
   refuseOutput(path.resolve(cwd, out), [cwd, path.resolve(cwd, content), PACKAGE_ROOT]);
   const cacheDir = cacheDirFor(cwd, env);
   // The postmortems' history in git: one `git log` (none when cached) while the files are parsed.
   const history = loadHistory(content, { cwd, cacheDir, env });
-  const kb = withPossibleRecurrences(await loadKnowledgeBase(content, { cwd, html: true, cacheDir, today: date }));
+  const kb = await loadKnowledgeBase(content, { cwd, html: true, cacheDir, today: date, recurrences: possibleRecurrences });
   if (hasErrors(kb.diagnostics)) {
     return {
       status: 1,
@@ -77,13 +75,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
     };
   }
   const baseUrl = kb.catalog.settings.base_url;
-  let base: string;
-  try {
-    base = siteBase(baseUrl, override);
-  } catch (error) {
-    if (error instanceof BaseError) throw new UsageError(error.message);
-    throw error;
-  }
+  const base = servedBase(baseUrl, override);
   const contentDir = path.resolve(cwd, content);
   const outDir = path.resolve(cwd, out);
   // Build beside the output and move it in at the end, so a failed build leaves the old site.

@@ -9,17 +9,17 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { watch } from 'chokidar';
 import { buildDate } from '../analysis/build-date.ts';
-import { withPossibleRecurrences } from '../analysis/recurrence-check.ts';
+import { possibleRecurrences } from '../analysis/recurrence-check.ts';
 import type { Postmortem } from '../knowledge-base/index.ts';
-import { listPostmortems, loadKnowledgeBase } from '../knowledge-base/loader.ts';
+import { loadKnowledgeBase } from '../knowledge-base/loader.ts';
 import { cacheDirFor } from '../knowledge-base/parse-cache.ts';
 import { astroProject } from '../site/astro-project.ts';
-import { BaseError, siteBase } from '../site/base.ts';
 import { handOver } from '../site/data.ts';
 import { loadHistory } from '../knowledge-base/history.ts';
 import { previewOf, reloadPages } from '../site/preview.ts';
 import { formatPretty } from './reporters.ts';
-import { UsageError, type CommandResult } from './result.ts';
+import { portOption, servedBase } from './options.ts';
+import type { CommandResult } from './result.ts';
 import { stopSignal } from './stop.ts';
 
 export const devHelp = `Usage: hindsight dev [--content DIR] [--port N] [--host]
@@ -50,8 +50,7 @@ export interface DevOptions {
 }
 
 export async function dev({ cwd, content = 'content', port = '4321', host = false, color = false, env = process.env, log = (text) => process.stdout.write(text), stop }: DevOptions): Promise<CommandResult> {
-  const portNumber = Number(port);
-  if (!Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535) throw new UsageError(`--port ${JSON.stringify(port)} is not a port number.`);
+  const portNumber = portOption(port);
   const contentDir = path.resolve(cwd, content);
   const cacheDir = cacheDirFor(cwd, env);
   const lastGood = new Map<string, Postmortem>();
@@ -60,21 +59,13 @@ export async function dev({ cwd, content = 'content', port = '4321', host = fals
   const load = async () => {
     const today = buildDate({ env });
     const history = loadHistory(content, { cwd, cacheDir, env });
-    const loaded = withPossibleRecurrences(await loadKnowledgeBase(content, { cwd, html: true, cacheDir, today }));
-    // Named as the loader names them: relative to cwd, with `/`.
-    const files = new Set((await listPostmortems(contentDir)).map((file) => path.relative(cwd, file).split(path.sep).join('/')));
-    const { kb, preview } = previewOf(loaded, lastGood, files);
+    const loaded = await loadKnowledgeBase(content, { cwd, html: true, cacheDir, today, recurrences: possibleRecurrences });
+    const { kb, preview } = previewOf(loaded, lastGood);
     handOver(contentDir, kb, today, { preview, project: cwd, history: await history });
     log(formatPretty(loaded.diagnostics, { files: loaded.files }, color));
     return kb.catalog.settings.base_url;
   };
-  let base: string;
-  try {
-    base = siteBase(await load());
-  } catch (error) {
-    if (error instanceof BaseError) throw new UsageError(error.message);
-    throw error;
-  }
+  const base = servedBase(await load());
 
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';

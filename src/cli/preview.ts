@@ -5,8 +5,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadCatalog } from '../knowledge-base/loader.ts';
-import { BaseError, normalizeBase, siteBase } from '../site/base.ts';
 import { serve } from '../site/static-server.ts';
+import { baseOption, portOption, servedBase } from './options.ts';
 import { UsageError, type CommandResult } from './result.ts';
 import { stopSignal } from './stop.ts';
 
@@ -36,25 +36,13 @@ export interface PreviewOptions {
   stop?: Promise<unknown>;
 }
 
-export async function preview({ cwd, out = 'dist', port = '4321', host = false, base: baseOption, content = 'content', log = (text) => process.stdout.write(text), stop }: PreviewOptions): Promise<CommandResult> {
-  const portNumber = Number(port);
-  if (!Number.isInteger(portNumber) || portNumber < 0 || portNumber > 65535) throw new UsageError(`--port ${JSON.stringify(port)} is not a port number.`);
+export async function preview({ cwd, out = 'dist', port = '4321', host = false, base: baseText, content = 'content', log = (text) => process.stdout.write(text), stop }: PreviewOptions): Promise<CommandResult> {
+  const portNumber = portOption(port);
   const dir = path.resolve(cwd, out);
   if (!(await stat(path.join(dir, 'index.html')).catch(() => undefined))) throw new UsageError(`${out} has no built site; run hindsight build first.`);
-  let base: string;
-  if (baseOption !== undefined) {
-    const normalized = normalizeBase(baseOption);
-    if (normalized === undefined) throw new UsageError(`--base ${JSON.stringify(baseOption)} is not a path like /postmortems/.`);
-    base = normalized;
-  } else {
-    const { catalog } = await loadCatalog(content, { cwd }).catch(() => ({ catalog: undefined }));
-    try {
-      base = siteBase(catalog?.settings.base_url);
-    } catch (error) {
-      if (error instanceof BaseError) throw new UsageError(error.message);
-      throw error;
-    }
-  }
+  const override = baseOption(baseText);
+  const baseUrl = override === undefined ? (await loadCatalog(content, { cwd }).catch(() => undefined))?.catalog.settings.base_url : undefined;
+  const base = servedBase(baseUrl, override);
   const server = await serve(dir, { prefix: base, port: portNumber, host: host ? '0.0.0.0' : '127.0.0.1', record: false });
   log(`Serving ${path.relative(cwd, dir) || '.'} at ${server.url}${base}. Ctrl-C stops.\n`);
   try {

@@ -5,15 +5,14 @@
  * files are parsed on every core.
  */
 import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { CatalogTexts, NamedFile, parseCatalog } from './catalog.ts';
-import type { Diagnostic } from '../format/diagnostics.ts';
+import { compareDiagnostics, type Diagnostic } from '../format/diagnostics.ts';
 import { closest } from '../format/suggest.ts';
 import type { Catalog } from '../format/vocabulary.ts';
-import { createHash } from 'node:crypto';
-import { compareDiagnostics } from '../format/diagnostics.ts';
+import type { CatalogTexts, NamedFile, parseCatalog } from './catalog.ts';
 import { assembleKnowledgeBase, type KnowledgeBase, type LinkTargets, type ParseResult, type Profiled } from './index.ts';
 import { digestOf, ParseCache } from './parse-cache.ts';
 import { openParsePool, WORKER_THRESHOLD, type ParseInput, type PoolResult } from './parse-pool.ts';
@@ -33,15 +32,12 @@ export interface LoadOptions {
   workers?: boolean;
   /** The build date (`YYYY-MM-DD`): a remediation item finished after it is an error. Unchecked when undefined. */
   today?: string;
-}
-
-export interface CheckOptions extends LoadOptions {
   /**
    * A check across files that reads the profiles (the recurrence check, which the analysis layer
    * has), and finds nothing when every postmortem is published. With it, its diagnostics are
    * among those returned; the profiles are read only when some postmortem is unpublished, and
    * its diagnostics of the last run are taken again when the files and build date are the same.
-   * `profiles` may then be incomplete.
+   * `validate`'s `profiles` may then be incomplete.
    */
   recurrences?: (profiles: readonly Profiled[]) => Diagnostic[];
 }
@@ -60,12 +56,12 @@ export async function loadKnowledgeBase(contentDir: string, options: LoadOptions
  * recurrence check reads. Quicker than loading: files the cache knows need neither parsing nor
  * their data read back.
  */
-export async function checkKnowledgeBase(contentDir: string, options: CheckOptions): Promise<Pick<KnowledgeBase, 'diagnostics' | 'files' | 'profiles'>> {
+export async function checkKnowledgeBase(contentDir: string, options: LoadOptions): Promise<Pick<KnowledgeBase, 'diagnostics' | 'files' | 'profiles'>> {
   const { diagnostics, files, profiles } = (await load(contentDir, options, false)).kb;
   return { diagnostics, files, profiles };
 }
 
-async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true, today, recurrences }: CheckOptions, data: boolean) {
+async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true, today, recurrences }: LoadOptions, data: boolean) {
   const { root, texts, diagnostics, relative } = await readCatalog(contentDir, { cwd });
   const files = (await listPostmortems(root)).map((file) => ({ path: file, shown: relative(file) }));
   const cache = cacheDir === undefined ? undefined : await ParseCache.open(cacheDir, root, texts, data);

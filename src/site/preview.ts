@@ -18,15 +18,18 @@ export interface Preview {
  * by file) of every file that is still there but has errors now. `lastGood` is brought up to
  * date with `kb`'s postmortems.
  */
-export function previewOf(kb: KnowledgeBase, lastGood: Map<string, Postmortem>, files: ReadonlySet<string>): { kb: KnowledgeBase; preview: Preview } {
+export function previewOf(kb: KnowledgeBase, lastGood: Map<string, Postmortem>): { kb: KnowledgeBase; preview: Preview } {
   for (const p of kb.postmortems) lastGood.set(p.file, p);
   const shown = new Set(kb.postmortems.map((p) => p.file));
+  // A file that is there but not shown has an error at it; a file gone has no diagnostic at all.
+  const failing = new Set(kb.diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
   const ids = new Set(kb.postmortems.map((p) => p.id));
   const stale = new Set<string>();
   const postmortems = [...kb.postmortems];
   for (const [file, p] of lastGood) {
-    if (!files.has(file)) lastGood.delete(file);
-    else if (!shown.has(file) && !ids.has(p.id)) {
+    if (shown.has(file)) continue;
+    if (!failing.has(file)) lastGood.delete(file);
+    else if (!ids.has(p.id)) {
       postmortems.push(p);
       stale.add(file);
     }

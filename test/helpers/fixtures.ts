@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Diagnostic } from '../../src/format/diagnostics.ts';
 import { loadKnowledgeBase } from '../../src/knowledge-base/loader.ts';
-import { withPossibleRecurrences } from '../../src/analysis/recurrence-check.ts';
+import { possibleRecurrences } from '../../src/analysis/recurrence-check.ts';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 const CATALOG_FILES = ['causes.yml', 'services.yml', 'hindsight.yml'];
@@ -27,9 +27,8 @@ export async function loadCase(caseDir: string): Promise<Diagnostic[]> {
     }
     await cp(caseDir, tmp, { recursive: true, filter: (src) => path.basename(src) !== 'no-base' });
     // A fixed build date, so a message that names it stays the same (rule remediation-done).
-    const kb = await loadKnowledgeBase(tmp, { cwd: tmp, today: '2025-06-01' });
-    // With the check that needs similarity, as validate, build and dev add it.
-    return withPossibleRecurrences(kb).diagnostics;
+    // With the check that needs similarity, as validate, build and dev run it.
+    return (await loadKnowledgeBase(tmp, { cwd: tmp, today: '2025-06-01', recurrences: possibleRecurrences })).diagnostics;
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
