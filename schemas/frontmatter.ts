@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { calendarDate, httpUrl, id, text } from './common.ts';
 import { DEFAULT_SEVERITIES, timeZone } from './settings.ts';
+import { internalFields, visibility } from './visibility.ts';
 
 export const STATUSES = ['draft', 'review', 'published'] as const;
 export const TRIGGERS = [
@@ -61,6 +62,8 @@ export function frontMatterSchema(vocabulary: Vocabulary) {
       tags: z.array(text(60)).optional().describe('Free-form keywords.'),
       timezone: timeZone().optional().describe('Zone of timeline entries that name none; defaults to the one in hindsight.yml.'),
       sources: z.array(httpUrl()).optional().describe('Public reports this postmortem is based on.'),
+      visibility: visibility().optional().describe('Who the postmortem is for: `internal` (the internal site only) or `public` (also the public site, without its internal parts); defaults to `visibility` in hindsight.yml.'),
+      internal_fields: internalFields().optional().describe('Fields the public version leaves out besides those of `internal_fields` in hindsight.yml: authors, organization, tags, sources, blast_radius.customers, blast_radius.regions, remediation.owner, remediation.ticket.'),
     })
     .describe('Front matter of a Hindsight postmortem.');
 }

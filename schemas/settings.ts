@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { httpUrl, isHttpUrl, text } from './common.ts';
 import { isTimeZone } from './timezone.ts';
+import { DEFAULT_INTERNAL_FIELDS, internalFields, visibility } from './visibility.ts';
 
 export const DEFAULT_SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 
@@ -41,6 +42,16 @@ const componentsSchema = z
 
 export type ComponentName = keyof typeof componentsSchema.shape;
 export const OVERRIDABLE_COMPONENTS = Object.keys(componentsSchema.shape) as ComponentName[];
+
+/** A pattern of `internal_patterns`: a JavaScript regular expression that compiles. */
+export function isPattern(value: string): boolean {
+  try {
+    new RegExp(value, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export const settingsSchema = z
   .strictObject({
@@ -92,6 +103,15 @@ export const settingsSchema = z
       .optional()
       .describe('Web address of the git repository the content folder is committed to, like `https://github.com/acme/postmortems`; the revisions in an incident page\'s history link to `<repository>/commit/<id>` (the address GitHub, GitLab and Gitea use).'),
     components: componentsSchema.optional(),
+    visibility: visibility().default('internal').describe('Visibility of postmortems that do not say: `internal` (the default, so nothing is published by accident) or `public`.'),
+    internal_fields: internalFields()
+      .default([...DEFAULT_INTERNAL_FIELDS])
+      .describe('Fields every public version leaves out, because they name people or customers (default: authors, blast_radius.customers, remediation.owner, remediation.ticket); `[]` publishes them all.'),
+    internal_patterns: z
+      .array(z.string().min(1).refine(isPattern, { error: 'a regular expression (JavaScript syntax), like `\\.corp\\.example\\.com\\b` or `OPS-\\d+`' }))
+      .max(50)
+      .optional()
+      .describe('Regular expressions for what must never appear in public text, like internal host names (`\\.corp\\.example\\.com\\b`) or ticket ids (`OPS-\\d+`); `validate --audience public` warns where a public postmortem\'s public text matches one.'),
   })
   .superRefine((settings, context) => {
     for (const level of Object.keys(settings.action_deadlines ?? {})) {

@@ -12,13 +12,14 @@ import { UsageError, type CommandResult } from './result.ts';
 export const mainHelp = `Usage: hindsight <command> [options]
 
 Commands:
-  init       set up a knowledge base in a repository
-  validate   check the postmortems of a content folder
-  new        start a postmortem from the template
-  build      validate, then build the static site
-  dev        preview the site while you write, drafts included
-  preview    serve the built site as a static host would
-  stats      headline trends and overdue actions, in the terminal
+  init         set up a knowledge base in a repository
+  validate     check the postmortems of a content folder
+  new          start a postmortem from the template
+  build        validate, then build the static site
+  dev          preview the site while you write, drafts included
+  preview      serve the built site as a static host would
+  stats        headline trends and overdue actions, in the terminal
+  public-diff  what the public site leaves out of each postmortem
 
 Run \`hindsight <command> --help\` for a command's options.
 `;
@@ -37,7 +38,7 @@ export async function run(argv: readonly string[], cwd: string, color: boolean):
         return await init({ cwd, ...values, dir: positionals[0] });
       }
       case 'validate': {
-        const { values } = parseArgs({ args: rest, options: { ...COMMON, format: { type: 'string' } } });
+        const { values } = parseArgs({ args: rest, options: { ...COMMON, format: { type: 'string' }, audience: { type: 'string' } } });
         const { validate, validateHelp } = await import('./validate.ts');
         return values.help ? { status: 0, stdout: validateHelp } : await validate({ cwd, ...values, color });
       }
@@ -49,7 +50,7 @@ export async function run(argv: readonly string[], cwd: string, color: boolean):
         return await createPostmortem({ cwd, ...values, title: positionals[0] });
       }
       case 'build': {
-        const { values } = parseArgs({ args: rest, options: { ...COMMON, out: { type: 'string' }, today: { type: 'string' }, base: { type: 'string' } } });
+        const { values } = parseArgs({ args: rest, options: { ...COMMON, out: { type: 'string' }, today: { type: 'string' }, base: { type: 'string' }, audience: { type: 'string' } } });
         const { build, buildHelp } = await import('./build.ts');
         return values.help ? { status: 0, stdout: buildHelp } : await build({ cwd, ...values, color });
       }
@@ -62,6 +63,11 @@ export async function run(argv: readonly string[], cwd: string, color: boolean):
         const { values } = parseArgs({ args: rest, options: { ...COMMON, out: { type: 'string' }, port: { type: 'string' }, host: { type: 'boolean' }, base: { type: 'string' } } });
         const { preview, previewHelp } = await import('./preview.ts');
         return values.help ? { status: 0, stdout: previewHelp } : await preview({ cwd, ...values });
+      }
+      case 'public-diff': {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...COMMON } });
+        const { publicDiff, publicDiffHelp } = await import('./public-diff.ts');
+        return values.help ? { status: 0, stdout: publicDiffHelp } : await publicDiff({ cwd, ...values, files: positionals, color });
       }
       case 'stats': {
         const { values } = parseArgs({ args: rest, options: { ...COMMON, since: { type: 'string' }, today: { type: 'string' }, json: { type: 'boolean' } } });

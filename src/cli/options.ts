@@ -1,9 +1,12 @@
 /**
  * Options that several commands read the same way: `--base` (build, preview), the base a site
- * is served under (build, dev, preview) and `--port` (dev, preview). Each bad value is a
+ * is served under (build, dev, preview), `--port` (dev, preview) and `--audience` (validate,
+ * build). Each bad value is a
  * UsageError, exit status 2.
  */
 import { BaseError, normalizeBase, siteBase } from '../site/base.ts';
+import { AUDIENCES, type Audience } from '../../schemas/visibility.ts';
+import { didYouMean } from '../format/suggest.ts';
 import { UsageError } from './result.ts';
 
 /** `--base`, normalized to a leading and a trailing slash; undefined when not given. */
@@ -29,4 +32,11 @@ export function portOption(text: string): number {
   const port = Number(text);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${JSON.stringify(text)} is not a port number.`);
   return port;
+}
+
+/** `--audience`: who a site is built or checked for; `internal` (everything) when not given. */
+export function audienceOption(text: string | undefined): Audience {
+  if (text === undefined) return 'internal';
+  if ((AUDIENCES as readonly string[]).includes(text)) return text as Audience;
+  throw new UsageError(`--audience ${JSON.stringify(text)} is not an audience${didYouMean(text, AUDIENCES) || ''}: give internal (everything, internal parts marked) or public (the public postmortems without their internal parts).`);
 }

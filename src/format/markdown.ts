@@ -11,7 +11,8 @@
  * test/markdown.property.test.ts holds every text, whichever parser takes it, to remark-gfm's
  * tree; the shapes below are the ones it found.
  */
-import type { Root } from 'mdast';
+import type { Root, RootContent, Text } from 'mdast';
+import { directiveFromMarkdown } from 'mdast-util-directive';
 import { fromMarkdown, type Extension as MdastExtension } from 'mdast-util-from-markdown';
 import { gfmAutolinkLiteralFromMarkdown } from 'mdast-util-gfm-autolink-literal';
 import { gfmFootnoteFromMarkdown } from 'mdast-util-gfm-footnote';
@@ -23,6 +24,7 @@ import { gfmFootnote } from 'micromark-extension-gfm-footnote';
 import { gfmStrikethrough } from 'micromark-extension-gfm-strikethrough';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTaskListItem } from 'micromark-extension-gfm-task-list-item';
+import { directive } from 'micromark-extension-directive';
 import type { Extension as MicromarkExtension } from 'micromark-util-types';
 import { markdownToMdast } from 'satteri';
 
@@ -55,6 +57,7 @@ export function parseMarkdown(source: string): Root {
   // CommonMark replaces U+0000 with U+FFFD (remark does; satteri does not). Same length, so no
   // position moves.
   const text = source.includes('\0') ? source.replaceAll('\0', '\uFFFD') : source;
+  if (INTERNAL_DIRECTIVE.test(text)) return parseWithDirectives(text);
   return SATTERI_DIFFERS.some(({ needs, shape }) => (needs === undefined || text.includes(needs)) && shape.test(text)) ? parseWithRemark(text) : (markdownToMdast(text, SATTERI_OPTIONS) as Root);
 }
 
@@ -84,6 +87,10 @@ const CONSTRUCTS: readonly Construct[] = [
 const optionsBySet = new Map<number, { extensions: MicromarkExtension[]; mdastExtensions: MdastExtension[] }>();
 
 export function parseWithRemark(source: string): Root {
+  return fromMarkdown(source, parseOptions(source));
+}
+
+function parseOptions(source: string) {
   let set = 0;
   CONSTRUCTS.forEach((construct, bit) => {
     if (construct.possible(source)) set |= 1 << bit;
@@ -94,5 +101,62 @@ export function parseWithRemark(source: string): Root {
     options = { extensions: used.map((c) => c.syntax), mdastExtensions: used.map((c) => c.tree) };
     optionsBySet.set(set, options);
   }
-  return fromMarkdown(source, options);
+  return options;
+}
+
+/**
+ * Internal parts (see internal-parts.ts) are written in the generic-directive syntax that
+ * remark-directive reads: a `:::internal` … `:::` block, an inline `:internal[text]`. A text
+ * that holds one is parsed with the directive extension; every other directive it finds is
+ * turned back into the text it was written as (`10:30` would otherwise read as a directive
+ * `:30`), so only internal parts change the tree.
+ */
+export const INTERNAL_DIRECTIVE = /:internal\[|^[ \t>]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*:{3,}[ \t]*internal\b/im;
+
+function parseWithDirectives(source: string): Root {
+  const { extensions, mdastExtensions } = parseOptions(source);
+  const tree = fromMarkdown(source, { extensions: [...extensions, directive()], mdastExtensions: [...mdastExtensions, directiveFromMarkdown()] });
+  restoreOtherDirectives(tree, source);
+  return tree;
+}
+
+type Parent = { children: RootContent[] };
+
+function restoreOtherDirectives(parent: Parent, source: string): void {
+  const children: RootContent[] = [];
+  for (const node of parent.children) {
+    if ('children' in node) restoreOtherDirectives(node as Parent, source);
+    const slice = (from: number, to: number) => source.slice(from, to);
+    if (node.type === 'textDirective' || node.type === 'containerDirective' || node.type === 'leafDirective') {
+      const { start, end } = node.position!;
+      if (node.name === 'internal' && node.type !== 'leafDirective') {
+        node.data = { hName: node.type === 'textDirective' ? 'span' : 'div', hProperties: { className: ['internal'] } };
+        children.push(node);
+      } else if (node.type === 'textDirective') {
+        pushText(children, { type: 'text', value: slice(start.offset!, end.offset!), position: node.position });
+      } else if (node.type === 'leafDirective') {
+        children.push({ type: 'paragraph', children: [{ type: 'text', value: slice(start.offset!, end.offset!).trim(), position: node.position }], position: node.position });
+      } else {
+        // A block of another name: its fences as the paragraphs they were, its content as it is.
+        const opening = slice(start.offset!, source.indexOf('\n', start.offset!) === -1 ? end.offset! : Math.min(source.indexOf('\n', start.offset!), end.offset!));
+        children.push({ type: 'paragraph', children: [{ type: 'text', value: opening.trim() }], position: node.position }, ...(node.children as RootContent[]));
+        const closing = /(?:^|\n)[ \t]*(:{3,})[ \t]*$/.exec(slice(start.offset!, end.offset!));
+        if (closing && closing.index > 0) children.push({ type: 'paragraph', children: [{ type: 'text', value: closing[1]! }], position: node.position });
+      }
+    } else if (node.type === 'text') {
+      pushText(children, node);
+    } else {
+      children.push(node);
+    }
+  }
+  parent.children = children;
+}
+
+/** Adjacent texts are one text node, as a parser without directives makes them. */
+function pushText(children: RootContent[], node: Text): void {
+  const last = children[children.length - 1];
+  if (last?.type === 'text') {
+    last.value += node.value;
+    if (last.position && node.position) last.position = { start: last.position.start, end: node.position.end };
+  } else children.push({ ...node });
 }

@@ -16,6 +16,8 @@ export interface PageLink {
   /** The address as written. */
   url: string;
   at: Position;
+  /** Written inside an internal part: not on the public site. */
+  internal?: boolean;
 }
 
 /** `/kind/id/`, with or without the last slash, and with any query or fragment; not `//host/…`. */

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FrontMatter } from '../../schemas/frontmatter.ts';
+import { VISIBILITIES, type InternalField, type Visibility } from '../../schemas/visibility.ts';
 import { ID_PATTERN, isCalendarDate } from '../../schemas/common.ts';
 import { isTimeZone } from '../../schemas/timezone.ts';
 import type { Catalog } from './vocabulary.ts';
@@ -12,12 +13,15 @@ import { idOf, slug } from './ids.ts';
 import { Diagnostics, hasErrors, quote, type Diagnostic, type Position } from './diagnostics.ts';
 import { checkFields, expectation, fieldName } from './fields.ts';
 import { splitFrontMatter } from './frontmatter.ts';
-import { parseMarkdown } from './markdown.ts';
+import { applyEdits, deletions, findInternalParts, inBlock, type Edit, type InternalPart } from './internal-parts.ts';
+import { INTERNAL_DIRECTIVE, parseMarkdown } from './markdown.ts';
+import { checkRedaction, internalNames, type PublicText } from './redaction.ts';
 import type { PageLink } from './page-links.ts';
-import { parseRemediation, type DoneDate, type RemediationItem } from './remediation.ts';
+import { parseRemediation, type Details, type DoneDate, type RemediationItem } from './remediation.ts';
 import { renderInlines, renderNodes } from './render.ts';
 import { checkBody, hasContent, listsOf, PLACEHOLDER, sectionKey, splitSections, type ParsedSection, type Section } from './sections.ts';
-import { durations, parseTimeline, type Durations, type TimelineEntry } from './timeline.ts';
+import { durations, entryPrefix, parseTimeline, type Durations, type TimelineEntry } from './timeline.ts';
+import { location } from 'vfile-location';
 import { parseYaml, type YamlResult } from './yaml.ts';
 
 export interface Postmortem {
@@ -31,6 +35,23 @@ export interface Postmortem {
   durations: Durations;
   /** Hash of the text it was parsed from: the same text (catalogue and code alike) gives the same postmortem. */
   digest: string;
+  /** Who it is for: its `visibility`, else hindsight.yml's. */
+  visibility: Visibility;
+  /**
+   * Of a public postmortem: its public version, when it differs (internal parts, or values of
+   * internal fields, left out): what the public site shows. Its own `public` is unset.
+   */
+  public?: Postmortem;
+  /** Of a public postmortem: what its public version leaves out of the body, where it is written (see `hindsight public-diff`). */
+  leftOut?: LeftOut[];
+}
+
+/** A part of the body the public version leaves out: an internal part, or details of a remediation item. */
+export interface LeftOut {
+  at: Position;
+  kind: 'block' | 'inline' | 'details';
+  /** The text as written (for details, the pairs left out). */
+  text: string;
 }
 
 export interface ParseResult {
@@ -46,7 +67,11 @@ export interface ParseResult {
   doneDates: DoneDate[];
   /** Of a postmortem not yet published: where its `causes:` key is, for the cross-file check (rule possible-recurrence). */
   causesAt?: Position;
+  /** Who the postmortem is for, when its front matter could be read. */
+  visibility?: Visibility;
   diagnostics: Diagnostic[];
+  /** Of a public postmortem: the redaction check's warnings (see redaction.ts), reported when it is checked for the public. */
+  redactions?: Diagnostic[];
 }
 
 export interface ParseOptions {
@@ -103,56 +128,249 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog, {
   }
 
   // Body: none to check when the front matter never ends.
-  let sections: ParsedSection[] = [];
+  const visibility: Visibility = typeof raw?.visibility === 'string' && (VISIBILITIES as readonly string[]).includes(raw.visibility) ? (raw.visibility as Visibility) : catalog.settings.visibility ?? 'internal';
+  if (raw) result.visibility = visibility;
+  const body = split.body === undefined ? undefined : parseBody(split.body, split.bodyLine, raw, catalog, diagnostics);
+  if (body) {
+    result.pageLinks = body.pageLinks;
+    result.doneDates = body.doneDates;
+    if (body.parts.length > 0 && visibility === 'internal') {
+      const n = body.parts.length;
+      diagnostics.report('internal-pointless', body.parts[0]!.at, `This postmortem is internal (\`visibility: internal\`${raw?.visibility === undefined ? ', the default of hindsight.yml' : ''}), so its ${n === 1 ? 'internal part marks' : `${n} internal parts mark`} nothing; remove the \`:internal\` marks, or make it \`visibility: public\`.`);
+    }
+  }
+  crossCheck(body?.timeline ?? [], raw, yaml, diagnostics);
+
+  if (data && body && !hasErrors(diagnostics.list)) {
+    const digest = createHash('sha1').update(input).digest('base64url');
+    const postmortem: Postmortem = { id, file, digest, visibility, ...finish(body, html), data };
+    if (visibility === 'public') {
+      const hidden = new Set<InternalField>([...(catalog.settings.internal_fields ?? []), ...(data.internal_fields ?? [])]);
+      const version = publicVersion({ id, file, text, body: split.body!, bodyLine: split.bodyLine, parsed: body, data, raw: raw!, yaml: yaml!, catalog, diagnostics, hidden, html });
+      if (version) {
+        if (version.postmortem) postmortem.public = version.postmortem;
+        if (version.leftOut.length > 0) postmortem.leftOut = version.leftOut;
+        result.redactions = version.redactions;
+      }
+    }
+    result.postmortem = postmortem;
+  }
+  return result;
+}
+
+interface ParsedBody {
+  tree: ReturnType<typeof parseMarkdown>;
+  sections: ParsedSection[];
+  timeline: TimelineEntry[];
+  remediation: RemediationItem[];
+  pageLinks: PageLink[];
+  doneDates: DoneDate[];
+  details: Details[];
+  parts: InternalPart[];
+}
+
+/** The body's sections, timeline and remediation, with their rules; the internal parts and where they are. */
+function parseBody(body: string, bodyLine: number, raw: Record<string, unknown> | undefined, catalog: Catalog, diagnostics: Diagnostics, hidden: ReadonlySet<string> = new Set()): ParsedBody {
+  const tree = parseMarkdown(body);
+  const sections = splitSections(tree, body, diagnostics, { line: bodyLine, column: 1 });
+  const pageLinks = checkBody(tree, diagnostics);
+  const parts = INTERNAL_DIRECTIVE.test(body) ? findInternalParts(tree, body, diagnostics) : [];
+  const doneDates: DoneDate[] = [];
+  const details: Details[] = [];
   let timeline: TimelineEntry[] = [];
   let remediation: RemediationItem[] = [];
-  if (split.body !== undefined) {
-    const body = split.body;
-    const tree = parseMarkdown(body);
-    sections = splitSections(tree, body, diagnostics, { line: split.bodyLine, column: 1 });
-    result.pageLinks = checkBody(tree, diagnostics);
 
-    const section = (name: string) => sections.find((s) => s.key === sectionKey(name));
-    const timelineSection = section('Timeline');
-    // An invalid zone is reported on its field; the timeline is then read in the default zone.
-    const zone = typeof raw?.timezone === 'string' && isTimeZone(raw.timezone) ? raw.timezone : catalog.settings.timezone;
-    if (timelineSection && hasContent(timelineSection)) {
-      const parsed = parseTimeline(listsOf(timelineSection), { zone, body }, diagnostics, timelineSection.at);
-      timeline = parsed.entries;
-      // Only when every item could be read: an unreadable item may hold the marker.
-      for (const marker of parsed.complete ? (['start', 'resolved'] as const) : []) {
-        if (!timeline.some((entry) => entry.marker === marker)) {
-          diagnostics.reportForPublishing('marker-required', timelineSection.at, `A published postmortem's timeline needs a \`[${marker}]\` entry: \`- YYYY-MM-DD HH:MM UTC — [${marker}] …\`.`);
+  const section = (name: string) => sections.find((s) => s.key === sectionKey(name));
+  const timelineSection = section('Timeline');
+  // An invalid zone is reported on its field; the timeline is then read in the default zone.
+  const zone = typeof raw?.timezone === 'string' && isTimeZone(raw.timezone) ? raw.timezone : catalog.settings.timezone;
+  if (timelineSection && hasContent(timelineSection)) {
+    const lists = listsOf(timelineSection);
+    const parsed = parseTimeline(lists, { zone, body }, diagnostics, timelineSection.at);
+    timeline = parsed.entries;
+    // Only when every item could be read: an unreadable item may hold the marker.
+    for (const marker of parsed.complete ? (['start', 'resolved'] as const) : []) {
+      if (!timeline.some((entry) => entry.marker === marker)) {
+        diagnostics.reportForPublishing('marker-required', timelineSection.at, `A published postmortem's timeline needs a \`[${marker}]\` entry: \`- YYYY-MM-DD HH:MM UTC — [${marker}] …\`.`);
+      }
+    }
+    // An inline internal part may not hide the timestamp or marker that the public version needs.
+    for (const item of lists.flatMap((list) => list.children)) {
+      const paragraph = item.children[0];
+      if (paragraph?.type !== 'paragraph' || !paragraph.position) continue;
+      const from = paragraph.position.start.offset!;
+      const prefix = entryPrefix(body.slice(from, paragraph.position.end.offset));
+      const textStart = from + prefix.timestamp;
+      for (const part of parts) {
+        if (part.kind !== 'inline') continue;
+        // Within the timestamp or marker, or where the marker goes when it holds one (`:internal[[start]]`).
+        const hides = part.start < Math.max(from + 1, textStart + prefix.marker) || (part.start === textStart && /^\[[A-Za-z]+\]/.test(body.slice(part.contentStart, part.contentEnd)));
+        if (hides && part.start >= from) {
+          diagnostics.report('internal-timestamp', part.at, 'An internal part stands in this timeline item\'s timestamp or marker, which the public version then cannot read; mark only the text after them internal, or the whole item with a `:::internal` block.');
         }
       }
     }
-    const remediationSection = section('Remediation');
-    if (remediationSection && hasContent(remediationSection)) {
-      const date = typeof raw?.date === 'string' && isCalendarDate(raw.date) ? raw.date : undefined;
-      const severity = typeof raw?.severity === 'string' ? raw.severity : undefined;
-      const deadline = severity === undefined ? undefined : catalog.settings.action_deadlines?.[severity];
-      remediation = parseRemediation(listsOf(remediationSection), body, diagnostics, remediationSection.at, { date, severity, deadline }, result.doneDates);
+  }
+  const remediationSection = section('Remediation');
+  if (remediationSection && hasContent(remediationSection)) {
+    const date = typeof raw?.date === 'string' && isCalendarDate(raw.date) ? raw.date : undefined;
+    const severity = typeof raw?.severity === 'string' ? raw.severity : undefined;
+    const deadline = severity === undefined ? undefined : catalog.settings.action_deadlines?.[severity];
+    remediation = parseRemediation(listsOf(remediationSection), body, diagnostics, remediationSection.at, { date, severity, deadline, hidden: [...hidden], details }, doneDates);
+  }
+  // What stands in a block is internal, and marked so on the internal site; so are links in any part.
+  if (parts.length > 0) {
+    const offsets = location(body);
+    const offsetOf = (at: Position) => offsets.toOffset(at) ?? 0;
+    for (const entry of [...timeline, ...remediation]) if (inBlock(parts, offsetOf(entry.at))) entry.internal = true;
+    for (const link of pageLinks) {
+      const offset = offsetOf(link.at);
+      if (parts.some((p) => offset >= p.start && offset < p.end)) link.internal = true;
     }
   }
+  return { tree, sections, timeline, remediation, pageLinks, doneDates, details, parts };
+}
 
-  // Rules across front matter and body
+/** `date` is the UTC day of the `[start]` entry. */
+function crossCheck(timeline: readonly TimelineEntry[], raw: Record<string, unknown> | undefined, yaml: YamlResult | undefined, diagnostics: Diagnostics): void {
   const start = timeline.find((entry) => entry.marker === 'start');
   if (start && typeof raw?.date === 'string' && isCalendarDate(raw.date) && yaml && start.time.slice(0, 10) !== raw.date) {
     diagnostics.report('date-mismatch', yaml.locate(['date'], 'value'), `\`date\` is ${raw.date}, but impact started on ${start.time.slice(0, 10)} (UTC) according to the \`[start]\` entry on line ${start.at.line}; \`date\` is the UTC day the impact started.`);
   }
+}
 
-  if (data && !hasErrors(diagnostics.list)) {
-    if (html) {
-      for (const section of sections) section.html = renderNodes(section.nodes);
-      const inline = renderInlines([...timeline, ...remediation].map((entry) => entry.text));
-      [...timeline, ...remediation].forEach((entry, i) => (entry.html = inline[i]));
-    }
-    const kept = sections.map(({ nodes: _, markdown, html, ...section }): Section => (html === undefined ? { ...section, markdown } : { ...section, html }));
-    const digest = createHash('sha1').update(input).digest('base64url');
-    const postmortem: Postmortem = { id, file, digest, data, sections: kept, timeline, remediation, durations: durations(timeline) };
-    result.postmortem = postmortem;
+/** What the data keeps of a parsed body: sections without their nodes, HTML when asked for. */
+function finish(body: ParsedBody, html: boolean): Pick<Postmortem, 'sections' | 'timeline' | 'remediation' | 'durations'> {
+  const { sections, timeline, remediation } = body;
+  if (html) {
+    for (const section of sections) section.html = renderNodes(section.nodes);
+    const inline = renderInlines([...timeline, ...remediation].map((entry) => entry.text));
+    [...timeline, ...remediation].forEach((entry, i) => (entry.html = inline[i]));
   }
-  return result;
+  const kept = sections.map(({ nodes: _, markdown, html, ...section }): Section => (html === undefined ? { ...section, markdown } : { ...section, html }));
+  return { sections: kept, timeline, remediation, durations: durations(timeline) };
+}
+
+interface PublicInput {
+  id: string;
+  file: string;
+  /** The whole file, line endings normalised. */
+  text: string;
+  body: string;
+  bodyLine: number;
+  parsed: ParsedBody;
+  data: FrontMatter;
+  raw: Record<string, unknown>;
+  yaml: YamlResult;
+  catalog: Catalog;
+  diagnostics: Diagnostics;
+  hidden: ReadonlySet<InternalField>;
+  html: boolean;
+}
+
+/**
+ * The public version of a public postmortem: its body with the internal parts deleted (see
+ * internal-parts.ts) and the hidden remediation details (`owner`, `ticket`) taken out of each
+ * item, parsed again, and its front matter without the values of internal fields. What only the
+ * public version gets wrong (a required section left empty, a `[start]` entry that was
+ * internal) is reported on the postmortem, at the place in the file; so is the redaction check,
+ * kept apart for `--audience public`. No version when the postmortem has errors of its own.
+ */
+function publicVersion(input: PublicInput): { postmortem?: Postmortem; redactions: Diagnostic[]; leftOut: LeftOut[] } | undefined {
+  const { body, parsed, data, raw, yaml, catalog, diagnostics, hidden } = input;
+  if (diagnostics.list.some((d) => d.rule === 'internal-fence' || d.rule === 'internal-timestamp')) return undefined;
+  const edits: Edit[] = deletions(body, parsed.parts);
+  const place = location(body);
+  const leftOut: LeftOut[] = parsed.parts.map((part) => ({ at: part.at, kind: part.kind, text: body.slice(part.contentStart, part.contentEnd) }));
+  const hiddenKeys = [...hidden].filter((f) => f.startsWith('remediation.')).map((f) => f.slice('remediation.'.length));
+  for (const details of parsed.details) {
+    if (inBlock(parsed.parts, details.start)) continue;
+    const kept = details.pairs.filter((pair) => !hiddenKeys.includes(pair.key));
+    if (kept.length === details.pairs.length) continue;
+    edits.push({ start: details.start, end: details.end, insert: kept.length === 0 ? '' : ` (${kept.map((pair) => body.slice(pair.start, pair.end)).join(', ')})` });
+    const dropped = details.pairs.filter((pair) => hiddenKeys.includes(pair.key));
+    leftOut.push({ at: place.toPoint(dropped[0]!.start) ?? { line: 1, column: 1 }, kind: 'details', text: dropped.map((pair) => body.slice(pair.start, pair.end)).join(', ') });
+  }
+  leftOut.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
+  const stripped = withoutFields(data, hidden);
+  const names = internalNames({
+    ...Object.fromEntries([...hidden].filter((f) => !f.startsWith('remediation.')).map((f) => [f, valueAt(data, f)])),
+    'remediation.owner': hidden.has('remediation.owner') ? parsed.remediation.flatMap((r) => r.owner ?? []) : [],
+    'remediation.ticket': hidden.has('remediation.ticket') ? parsed.remediation.flatMap((r) => (r.ticket && !/^https?:/i.test(r.ticket) ? [r.ticket] : [])) : [],
+  });
+
+  const { text: publicBody, toOriginal } = applyEdits(body, edits);
+  const original = location(body);
+  const mapped = location(publicBody);
+  const back = (at: Position): Position => {
+    const offset = mapped.toOffset(at);
+    return offset === undefined ? at : original.toPoint(toOriginal(offset)) ?? at;
+  };
+
+  // The public version parsed as its own text, its problems brought back to the file's places.
+  const own = new Diagnostics(input.file);
+  own.lenient = diagnostics.lenient;
+  own.published = diagnostics.published;
+  const version = edits.length > 0 ? parseBody(publicBody, input.bodyLine, raw, catalog, own, hidden) : parsed;
+  if (version !== parsed) crossCheck(version.timeline, raw, yaml, own);
+  const known = new Set(diagnostics.list.map((d) => `${d.rule}\u0000${d.line}:${d.column}`));
+  let broken = false;
+  for (const problem of own.list) {
+    const at = back(problem);
+    if (problem.severity !== 'error' || known.has(`${problem.rule}\u0000${at.line}:${at.column}`)) continue;
+    broken = true;
+    if (problem.rule === 'section-empty' || problem.rule === 'section-missing') {
+      diagnostics.report('internal-empties-section', at, `In the public version, where internal parts are left out, ${problem.message.replace(/^./, (c) => c.toLowerCase())} Keep some of the section public.`);
+    } else {
+      diagnostics.report('public-version-invalid', at, `In the public version, where internal parts and internal fields are left out: ${problem.message}`);
+    }
+  }
+
+  // The redaction check reads what the public sees: the public body and the front matter's values.
+  const redaction = new Diagnostics(input.file);
+  const bodyText: PublicText = { text: publicBody, what: 'body', at: (offset) => back(mapped.toPoint(offset) ?? { line: 1, column: 1 }) };
+  const fieldTexts = publicValues(stripped).map(([path, value]): PublicText => {
+    const at = yaml.locate(path, 'value');
+    const single = !value.includes('\n') && input.text.split('\n')[at.line - 1]?.slice(at.column - 1).startsWith(value);
+    return { text: value, what: `\`${path.join('.')}\``, at: (offset) => (single ? { line: at.line, column: at.column + offset } : at) };
+  });
+  checkRedaction([...fieldTexts, bodyText], names, catalog.settings.internal_patterns ?? [], redaction);
+  const redactions = redaction.list;
+
+  if (broken || hasErrors(diagnostics.list)) return { redactions, leftOut };
+  if (version === parsed && stripped === data) return { redactions, leftOut };
+  const digest = createHash('sha1').update(input.text).update('\u0000public\u0000').update(publicBody).digest('base64url');
+  return { postmortem: { id: input.id, file: input.file, digest, visibility: 'public', ...finish(version, input.html), data: stripped }, redactions, leftOut };
+}
+
+/** The front matter without the values of the hidden fields (and without `internal_fields`, which only says what they are). */
+function withoutFields(data: FrontMatter, hidden: ReadonlySet<InternalField>): FrontMatter {
+  const present = [...hidden].filter((f) => !f.startsWith('remediation.') && valueAt(data, f) !== undefined);
+  if (present.length === 0 && data.internal_fields === undefined) return data;
+  const { internal_fields: _, ...copy } = { ...data, blast_radius: { ...data.blast_radius } } as FrontMatter;
+  for (const field of present) {
+    if (field.startsWith('blast_radius.')) delete (copy.blast_radius as Record<string, unknown>)[field.slice('blast_radius.'.length)];
+    else delete (copy as Record<string, unknown>)[field];
+  }
+  return copy;
+}
+
+function valueAt(data: FrontMatter, field: string): string | string[] | undefined {
+  const [first, second] = field.split('.') as [string, string | undefined];
+  const value = second === undefined ? (data as Record<string, unknown>)[first] : ((data as Record<string, unknown>)[first] as Record<string, unknown> | undefined)?.[second];
+  return value as string | string[] | undefined;
+}
+
+/** Every text value of the front matter the public sees, with its path. */
+function publicValues(data: FrontMatter): [path: (string | number)[], value: string][] {
+  const found: [(string | number)[], string][] = [];
+  const walk = (value: unknown, path: (string | number)[]) => {
+    if (typeof value === 'string') found.push([path, value]);
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
+  };
+  for (const key of ['title', 'summary', 'blast_radius', 'organization', 'tags', 'authors'] as const) walk((data as Record<string, unknown>)[key], [key]);
+  return found;
 }
 
 function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalog: Catalog, diagnostics: Diagnostics): FrontMatter | undefined {

@@ -30,6 +30,8 @@ export interface RemediationItem {
   doneOn?: string;
   /** Why a closed item was decided against (`declined:`); such an item is closed but not done. */
   declined?: string;
+  /** Written inside an internal block (see internal-parts.ts): left out of the public version. */
+  internal?: boolean;
 }
 
 /** What the items are checked against: their incident's date and the days its severity gives remediation (hindsight.yml's `action_deadlines`). */
@@ -39,6 +41,17 @@ export interface RemediationContext {
   severity?: string;
   /** Days within which items are due, for this severity. */
   deadline?: number;
+  /** Details the public version leaves out (internal fields): not required of its items. */
+  hidden?: readonly string[];
+  /** Filled with where each item's details are, for the public version to leave some out. */
+  details?: Details[];
+}
+
+/** An item's `(key: value, …)`: offsets in the body of the parenthesis (from the space before it) and of each pair. */
+export interface Details {
+  start: number;
+  end: number;
+  pairs: { key: string; start: number; end: number }[];
 }
 
 /** A `done:` date with where it is written, for the check against the build date (see ../knowledge-base/index.ts). */
@@ -78,6 +91,8 @@ export function parseRemediation(
       result.text = raw.slice(0, details.index).trim();
       const innerOffset = startOffset + details.index + 1;
       const seen = new Set<string>();
+      const spans: Details = { start: startOffset + raw.slice(0, details.index).trimEnd().length, end: startOffset + details.index + details[0].trimEnd().length, pairs: [] };
+      context.details?.push(spans);
       // Pairs end only at a comma followed by another `key:`, so URLs with commas survive.
       for (const match of details.groups.inner!.matchAll(/\s*([^,:]+?\s*:(?:[^,]|,(?!\s*[A-Za-z_-]+\s*:))*)/g)) {
         const pair = match[1]!;
@@ -85,6 +100,8 @@ export function parseRemediation(
         const colon = pair.indexOf(':');
         const key = pair.slice(0, colon).trim().toLowerCase();
         const value = pair.slice(colon + 1).replace(/,\s*$/, '').trim();
+        const pairStart = innerOffset + match.index + match[0].length - pair.length;
+        spans.pairs.push({ key, start: pairStart, end: pairStart + pair.replace(/[\s,]*$/, '').length });
         if (!(KEYS as readonly string[]).includes(key)) {
           diagnostics.report('remediation-detail', pairAt, `Unknown detail ${quote(key)}${didYouMean(key, KEYS) || `; the keys are ${KEYS.join(', ')}.`}`);
           continue;
@@ -105,7 +122,7 @@ export function parseRemediation(
     }
     checkClosing(result, positions, context, diagnostics, doneDates);
     // A detail that is present but invalid is reported once, above, not again as missing.
-    const missing = (['owner', 'due'] as const).filter((key) => result[key] === undefined && !invalid.has(key));
+    const missing = (['owner', 'due'] as const).filter((key) => result[key] === undefined && !invalid.has(key) && !context.hidden?.includes(`remediation.${key}`));
     if (missing.length > 0) {
       const what = missing.length > 1 ? 'an owner and a due date' : missing[0] === 'owner' ? 'an owner' : 'a due date';
       diagnostics.reportForPublishing('remediation-required', at, `This item has no ${missing.map((k) => `\`${k}\``).join(' or ')}; published postmortems give each action ${what}: \`(owner: team, due: YYYY-MM-DD)\`.`);

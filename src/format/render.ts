@@ -8,14 +8,24 @@
  */
 import type { Root, RootContent } from 'mdast';
 import { toHtml } from 'hast-util-to-html';
-import { sanitize } from 'hast-util-sanitize';
+import { defaultSchema, sanitize, type Schema } from 'hast-util-sanitize';
 import { toHast } from 'mdast-util-to-hast';
 import { parseMarkdown } from './markdown.ts';
+
+/** The default schema, and the class that marks internal parts (see internal-parts.ts) on the internal site. */
+const SCHEMA: Schema = {
+  ...defaultSchema,
+  attributes: {
+    ...defaultSchema.attributes,
+    div: [...(defaultSchema.attributes?.div ?? []), ['className', 'internal']],
+    span: [...(defaultSchema.attributes?.span ?? []), ['className', 'internal']],
+  },
+};
 
 /** Block nodes (a section's content) as HTML. */
 export function renderNodes(nodes: readonly RootContent[]): string {
   const root: Root = { type: 'root', children: [...nodes] };
-  return toHtml(sanitize(toHast(root)));
+  return toHtml(sanitize(toHast(root), SCHEMA));
 }
 
 export function renderMarkdown(markdown: string): string {

@@ -59,6 +59,17 @@ export const RULES = {
   'link-unsafe': { severity: 'warning', description: 'Links and images point to http(s), mailto or relative addresses; others (`javascript:`, `data:`, …) are removed from the site.' },
   'link-unknown': { severity: 'warning', description: 'A link in a body to the site’s page of an incident, cause or service (`/incidents/<id>/`, `/causes/<id>/`, `/services/<id>/`) names a postmortem of the knowledge base, a cause of `causes.yml` or a service of `services.yml` (when there is one).' },
 
+  // Internal parts and the public version (one source, two audiences)
+  'internal-fence': { severity: 'error', description: 'Each `:::internal` block is closed by a line `:::`, each `:::` line closes one, and a block is named `internal` (lowercase).' },
+  'internal-timestamp': { severity: 'error', description: 'An inline internal part is not inside a timeline item\'s timestamp or marker: the public version would have an item it cannot read.' },
+  'internal-empties-section': { severity: 'error', draft: 'warning', description: 'A required section of a public postmortem keeps some content in its public version, where its internal parts are left out.' },
+  'public-version-invalid': { severity: 'error', draft: 'warning', description: 'The public version of a public postmortem (its internal parts and internal fields left out) passes every rule the postmortem itself passes: it keeps a `[start]` and a `[resolved]` entry, remediation items, and so on.' },
+  'internal-pointless': { severity: 'warning', description: 'An internal postmortem has no internal parts: the whole of it is internal already, so they mark nothing.' },
+  'link-internal': { severity: 'error', description: 'The public text of a public postmortem does not link to the page of an internal postmortem, which the public site does not have (a `related` id of an internal postmortem is allowed: the public site leaves it out).' },
+  'redaction-email': { severity: 'warning', description: 'With `--audience public`: the public text of a public postmortem holds no e-mail address.' },
+  'redaction-pattern': { severity: 'warning', description: 'With `--audience public`: the public text of a public postmortem matches none of the `internal_patterns` of `hindsight.yml` (internal host names, ticket ids…).' },
+  'redaction-name': { severity: 'warning', description: 'With `--audience public`: the public text of a public postmortem does not name what its internal fields name (authors, remediation owners and tickets, customers…), which the public version leaves out.' },
+
   // Timeline
   'timeline-item': { severity: 'error', description: 'The Timeline is a list whose items read `timestamp — text`, with `—`, `–`, `-` or `:` after the timestamp.' },
   'timeline-timestamp': { severity: 'error', description: 'A timeline timestamp is a real time: `YYYY-MM-DD HH:MM[:SS]` with an optional `UTC`, `Z` or offset, or `HH:MM` after a dated item.' },

@@ -4,6 +4,7 @@
  */
 import type { Definition, Heading, Html, Image, Link, List, Nodes, Root, RootContent, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
+import type {} from 'mdast-util-directive';
 import { visit } from 'unist-util-visit';
 import { quote, type Diagnostics, type Position } from './diagnostics.ts';
 import { pageOf, type PageLink } from './page-links.ts';
@@ -109,8 +110,9 @@ function findHeading(tree: Root, name: string): Heading | undefined {
 }
 
 /** The top-level lists of a section. */
-export const listsOf = (section: ParsedSection | undefined): List[] =>
-  (section?.nodes ?? []).filter((node): node is List => node.type === 'list');
+/** The section's lists, those in internal blocks (see internal-parts.ts) among them. */
+export const listsOf = (section: ParsedSection | undefined): List[] => (section?.nodes ?? []).flatMap(listsIn);
+const listsIn = (node: RootContent): List[] => (node.type === 'list' ? [node] : node.type === 'containerDirective' && node.name === 'internal' ? node.children.flatMap(listsIn) : []);
 
 /**
  * The rules on what the body's text holds, in one walk of the tree, in document order:
@@ -183,5 +185,5 @@ function plainText(node: RootContent): string {
   if (separator !== undefined && 'children' in node) return (node.children as RootContent[]).map(plainText).join(separator);
   return toString(node);
 }
-const BLOCK_SEPARATORS: Partial<Record<RootContent['type'], string>> = { list: '\n', listItem: '\n', blockquote: '\n\n', table: '\n', tableRow: ' | ' };
+const BLOCK_SEPARATORS: Partial<Record<RootContent['type'], string>> = { list: '\n', listItem: '\n', blockquote: '\n\n', containerDirective: '\n\n', table: '\n', tableRow: ' | ' };
 

@@ -23,6 +23,8 @@ export interface TimelineEntry {
   text: string;
   /** `text` as inline HTML, when the parse was asked for it. */
   html?: string;
+  /** Written inside an internal block (see internal-parts.ts): left out of the public version. */
+  internal?: boolean;
 }
 
 export interface Durations {
@@ -186,4 +188,12 @@ export function durations(entries: readonly TimelineEntry[]): Durations {
     minutes_to_resolve: minutes(find('resolved')),
     minutes_to_first_comms: minutes(find('comms')),
   };
+}
+
+/** How long the timestamp with its separator, and the marker after it, are at the start of an item's text (0 when it has none). */
+export function entryPrefix(raw: string): { timestamp: number; marker: number } {
+  const entry = ENTRY.exec(raw);
+  if (!entry) return { timestamp: 0, marker: 0 };
+  const marker = MARKER.exec(raw.slice(entry[0].length));
+  return { timestamp: entry[0].length, marker: marker ? marker[0].length : 0 };
 }

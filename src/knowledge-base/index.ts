@@ -9,10 +9,12 @@ import type { PageKind } from '../format/page-links.ts';
 import { RULES } from '../format/rules.ts';
 import { didYouMean } from '../format/suggest.ts';
 import type { PostmortemTerms, TermCounts } from '../search/terms.ts';
+import type { Audience } from '../../schemas/visibility.ts';
 
 /** A postmortem of the knowledge base: as the format parsed it and, when loaded for the site, the terms search and similarity count (see parse.ts). */
 export interface Postmortem extends ParsedPostmortem {
   terms?: PostmortemTerms;
+  public?: Postmortem;
 }
 
 /** One file as the knowledge base keeps it (and caches it): the format's result, its postmortem with terms. */
@@ -78,6 +80,8 @@ export interface Profiled extends Profile {
 
 export interface KnowledgeBase {
   catalog: Catalog;
+  /** Who the knowledge base was loaded for: `public` has only the public postmortems, each as its public version. */
+  audience: Audience;
   /** Postmortems without errors, sorted by date (newest first), then id. */
   postmortems: Postmortem[];
   /** Every diagnostic of every file, sorted by file, line and column. */
@@ -102,9 +106,13 @@ export interface LinkTargets {
  * catalogue is the loader's to add). With `today`, the build date, a remediation item finished
  * after it is an error (the parse, which knows no clock, checks the rest of `done:`).
  */
-export function assembleKnowledgeBase(results: readonly ParseResult[], catalogDiagnostics: readonly Diagnostic[], targets: LinkTargets = {}, today?: string): Omit<KnowledgeBase, 'catalog'> {
+export function assembleKnowledgeBase(results: readonly ParseResult[], catalogDiagnostics: readonly Diagnostic[], targets: LinkTargets = {}, today?: string, audience: Audience = 'internal'): Omit<KnowledgeBase, 'catalog'> {
   const diagnostics: Diagnostic[] = [...catalogDiagnostics];
-  for (const result of results) diagnostics.push(...result.diagnostics);
+  for (const result of results) {
+    diagnostics.push(...result.diagnostics);
+    // The redaction check is for the public's eyes only.
+    if (audience === 'public' && result.visibility === 'public') diagnostics.push(...(result.redactions ?? []));
+  }
 
   // Ids are unique, also without regard to case (two files that differ in case collide on
   // case-insensitive file systems and in URLs).
@@ -145,10 +153,17 @@ export function assembleKnowledgeBase(results: readonly ParseResult[], catalogDi
     }
   }
 
-  // Links in bodies to the site's pages of incidents, causes and services go to pages it has.
+  // Links in bodies to the site's pages of incidents, causes and services go to pages it has;
+  // the public text of a public postmortem links to no internal one, which the public site lacks.
+  const internal = new Set(results.filter((r) => r.visibility === 'internal').map((r) => r.id));
   const known = { incidents: ids, causes: targets.causes && new Set(targets.causes), services: targets.services && new Set(targets.services) };
   for (const result of results) {
     for (const link of result.pageLinks) {
+      if (link.kind === 'incidents' && result.visibility === 'public' && !link.internal && internal.has(link.id)) {
+        diagnostics.push(cross(result.file, link.at.line, link.at.column, 'link-internal', `Link ${quote(link.url)} goes to an internal postmortem, which the public site does not have; link to a public one, or mark the link internal with \`:internal[…]\`.`));
+        failed.add(result);
+        continue;
+      }
       const pages = known[link.kind];
       if (!pages || pages.has(link.id)) continue;
       const hint = didYouMean(link.id, pages) || `; ${LINK_EXPECTED[link.kind]}`;
@@ -156,14 +171,27 @@ export function assembleKnowledgeBase(results: readonly ParseResult[], catalogDi
     }
   }
 
+  // For the public: the public postmortems only, each as its public version, naming no internal one.
+  const shown = (r: ParseResult) => audience === 'internal' || r.visibility === 'public';
   const postmortems = results
-    .filter((r) => r.postmortem && !failed.has(r))
-    .map((r) => r.postmortem!)
+    .filter((r) => r.postmortem && !failed.has(r) && shown(r))
+    .map((r) => (audience === 'public' ? forPublic(r.postmortem!, internal) : r.postmortem!))
     .sort(newestFirst);
   const profiles = results
-    .filter((r) => r.profile && !failed.has(r))
+    .filter((r) => r.profile && !failed.has(r) && shown(r))
     .map((r): Profiled => ({ ...r.profile!, id: r.id, file: r.file, related: r.related.map((link) => link.id), causesAt: r.causesAt }));
-  return { postmortems, diagnostics: diagnostics.sort(compareDiagnostics), files: results.length, profiles };
+  return { audience, postmortems, diagnostics: diagnostics.sort(compareDiagnostics), files: results.length, profiles };
+}
+
+/** A public postmortem as the public site shows it: its public version, its `related` without internal postmortems. */
+function forPublic(postmortem: Postmortem, internal: ReadonlySet<string>): Postmortem {
+  const version = postmortem.public ?? postmortem;
+  const related = version.data.related;
+  const { public: _, ...shown } = version;
+  if (!related?.some((id) => internal.has(id))) return shown;
+  const kept = related.filter((id) => !internal.has(id));
+  const { related: __, ...data } = version.data;
+  return { ...shown, data: kept.length > 0 ? { ...data, related: kept } : data };
 }
 
 const LINK_MISSING: Record<PageKind, (id: string) => string> = {

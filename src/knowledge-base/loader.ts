@@ -15,6 +15,7 @@ import type { Catalog } from '../format/vocabulary.ts';
 import type { CatalogTexts, NamedFile, parseCatalog } from './catalog.ts';
 import { assembleKnowledgeBase, type KnowledgeBase, type LinkTargets, type ParseResult, type Profiled } from './index.ts';
 import { digestOf, ParseCache } from './parse-cache.ts';
+import type { Audience } from '../../schemas/visibility.ts';
 import { openParsePool, WORKER_THRESHOLD, type ParseInput, type PoolResult } from './parse-pool.ts';
 // The parser (Markdown, YAML, zod's checks) is loaded only when a file must be parsed here.
 
@@ -40,6 +41,8 @@ export interface LoadOptions {
    * `validate`'s `profiles` may then be incomplete.
    */
   recurrences?: (profiles: readonly Profiled[]) => Diagnostic[];
+  /** Who it is loaded for (default `internal`, everything): `public` keeps the public postmortems only, each as its public version, and reports the redaction check. */
+  audience?: Audience;
 }
 
 /** Files read between two hand-overs to the parse workers. */
@@ -61,7 +64,7 @@ export async function checkKnowledgeBase(contentDir: string, options: LoadOption
   return { diagnostics, files, profiles };
 }
 
-async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true, today, recurrences }: LoadOptions, data: boolean) {
+async function load(contentDir: string, { cwd, html = false, cacheDir, workers = true, today, recurrences, audience = 'internal' }: LoadOptions, data: boolean) {
   const { root, texts, diagnostics, relative } = await readCatalog(contentDir, { cwd });
   const files = (await listPostmortems(root)).map((file) => ({ path: file, shown: relative(file) }));
   const cache = cacheDir === undefined ? undefined : await ParseCache.open(cacheDir, root, texts, data);
@@ -144,7 +147,7 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
   let crossKey: string | undefined;
   let wanted = recurrences === undefined || unpublished;
   if (recurrences && unpublished && cache) {
-    const h = createHash('sha1').update(today ?? '').update('\u0000');
+    const h = createHash('sha1').update(today ?? '').update('\u0000').update(audience).update('\u0000');
     for (const key of keys) h.update(key ?? '').update('\u0000');
     crossKey = h.digest('hex');
     const reused = cache.recurrenceOutcome(crossKey);
@@ -156,7 +159,7 @@ async function load(contentDir: string, { cwd, html = false, cacheDir, workers =
   const read = results.filter((r) => r !== undefined);
   // Links to cause and service pages are checked against the catalogue, parsed for them only when there are some.
   const targets = read.some((r) => r.pageLinks.some((link) => link.kind !== 'incidents')) ? linkTargets((await parseTexts()).catalog) : {};
-  const kb = assembleKnowledgeBase(read, diagnostics, targets, today);
+  const kb = assembleKnowledgeBase(read, diagnostics, targets, today, audience);
   if (recurrences && wanted) crossDiagnostics = recurrences(kb.profiles);
   if (crossKey !== undefined) cache!.setRecurrenceOutcome({ key: crossKey, diagnostics: crossDiagnostics });
   await cache?.save();

@@ -13,7 +13,11 @@ import { packTerms, type ParseResult, type Postmortem, type Profile } from './in
 /** Parses one file; with `html`, also renders its HTML and counts its terms. */
 export function parseFile(text: string, file: string, catalog: Catalog, options: ParseOptions = {}): ParseResult {
   const result: ParseResult = parsePostmortem(text, file, catalog, options);
-  if (options.html && result.postmortem) result.postmortem.terms = postmortemTerms(result.postmortem, catalog);
+  if (options.html && result.postmortem) {
+    result.postmortem.terms = postmortemTerms(result.postmortem, catalog);
+    // The public version is searched and compared by its own text.
+    if (result.postmortem.public) result.postmortem.public.terms = postmortemTerms(result.postmortem.public, catalog);
+  }
   if (result.postmortem) result.profile = profileOf(result.postmortem);
   return result;
 }

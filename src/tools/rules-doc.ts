@@ -13,7 +13,7 @@ export const RULES_DOC = path.join(ROOT, 'docs/rules.md');
 
 async function firstFile(dir: string): Promise<string | undefined> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  const files = entries.filter((e) => e.isFile() && e.name !== 'no-base').map((e) => path.join(e.parentPath, e.name)).sort();
+  const files = entries.filter((e) => e.isFile() && !['no-base', 'audience-public'].includes(e.name)).map((e) => path.join(e.parentPath, e.name)).sort();
   return files.find((f) => f.endsWith('.md')) ?? files[0];
 }
 

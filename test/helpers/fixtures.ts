@@ -1,6 +1,7 @@
 /**
  * Rule fixtures: test/fixtures/rules/<rule>/{fail,pass}/ are content folders laid over the
- * base catalogue in test/fixtures/base (a `no-base` file in a case folder skips the base).
+ * base catalogue in test/fixtures/base (a `no-base` file in a case folder skips the base; an
+ * `audience-public` file checks it for the public).
  * <rule>/expected.txt lists the diagnostics of `fail`, one per line:
  *   path:line:column severity rule message
  */
@@ -13,6 +14,8 @@ import { possibleRecurrences } from '../../src/analysis/recurrence-check.ts';
 
 export const FIXTURES = path.resolve(import.meta.dirname, '../fixtures');
 const CATALOG_FILES = ['causes.yml', 'services.yml', 'hindsight.yml'];
+/** Files of a case folder that say how to check it, not content. */
+const MARKERS = ['no-base', 'audience-public'];
 
 const exists = (file: string) => stat(file).then(() => true, () => false);
 
@@ -25,10 +28,12 @@ export async function loadCase(caseDir: string): Promise<Diagnostic[]> {
         if (await exists(path.join(FIXTURES, 'base', file))) await cp(path.join(FIXTURES, 'base', file), path.join(tmp, file));
       }
     }
-    await cp(caseDir, tmp, { recursive: true, filter: (src) => path.basename(src) !== 'no-base' });
+    await cp(caseDir, tmp, { recursive: true, filter: (src) => !MARKERS.includes(path.basename(src)) });
+    // An `audience-public` file: checked as `validate --audience public` checks (the redaction rules).
+    const audience = (await exists(path.join(caseDir, 'audience-public'))) ? 'public' : 'internal';
     // A fixed build date, so a message that names it stays the same (rule remediation-done).
     // With the check that needs similarity, as validate, build and dev run it.
-    return (await loadKnowledgeBase(tmp, { cwd: tmp, today: '2025-06-01', recurrences: possibleRecurrences })).diagnostics;
+    return (await loadKnowledgeBase(tmp, { cwd: tmp, today: '2025-06-01', recurrences: possibleRecurrences, audience })).diagnostics;
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
