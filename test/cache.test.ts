@@ -137,3 +137,19 @@ describe('the parse pool', () => {
     expect(outcomes.some((o) => o.ok) && outcomes.some((o) => !o.ok)).toBe(true);
   });
 });
+
+describe('sealed cache files', () => {
+  it('give their data back only whole, and only to a reader of the tag they were written with', async () => {
+    const { readSealed, writeSealed } = await import('../src/knowledge-base/durable.ts');
+    const file = path.join(dir, 'sealed.bin');
+    const data = Buffer.alloc(1 << 20, 7);
+    await writeSealed(file, data, undefined, 'salt-of-this-code');
+    expect(await readSealed(file, 'salt-of-this-code')).toEqual(data);
+    expect(await readSealed(file)).toEqual(data);
+    expect(await readSealed(file, 'salt-of-other-code')).toBeUndefined();
+    // Cut short: no data at all, never part of it.
+    const bytes = await readFile(file);
+    await writeFile(file, bytes.subarray(0, bytes.length - 1));
+    expect(await readSealed(file, 'salt-of-this-code')).toBeUndefined();
+  });
+});

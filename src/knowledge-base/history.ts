@@ -12,11 +12,11 @@
  * content, stripped of control characters here and escaped by the pages that show them.
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { codeDigest } from './code-digest.ts';
+import { readSealed, writeSealed } from './durable.ts';
 
 /** One commit that changed a postmortem's file. */
 export interface Revision {
@@ -95,7 +95,7 @@ async function revisionsOf(content: string, cacheDir: string | undefined, env: N
   }
   const cacheFile = cacheDir && path.join(cacheDir, 'history', `${createHash('sha1').update(content).digest('hex').slice(0, 16)}.json`);
   if (cacheFile) {
-    const cached = await readFile(cacheFile, 'utf8').then((text) => JSON.parse(text) as Cached, () => undefined);
+    const cached = await readCache(cacheFile);
     if (cached?.format === (await formatOf()) && cached.head === head && cached.content === content) return cached.files;
   }
   const folder = path.relative(repo.top, path.join(content, 'postmortems')).split(path.sep).join('/');
@@ -114,17 +114,22 @@ async function revisionsOf(content: string, cacheDir: string | undefined, env: N
   }
   if (cacheFile) {
     const value: Cached = { format: await formatOf(), head, content, files };
-    const partial = `${cacheFile}.${randomUUID()}`;
-    try {
-      await mkdir(path.dirname(cacheFile), { recursive: true });
-      await writeFile(partial, JSON.stringify(value));
-      await rename(partial, cacheFile);
-    } catch {
-      // A cache that cannot be written is only slower next time.
-      await rm(partial, { force: true });
-    }
+    // Replaced in one rename, sealed: a build killed meanwhile leaves the old cache or none.
+    // A cache that cannot be written is only slower next time.
+    await writeSealed(cacheFile, JSON.stringify(value)).catch(() => {});
   }
   return files;
+}
+
+/** The cache as written; undefined when missing, cut short, garbled (see durable.ts) or of another shape. */
+async function readCache(file: string): Promise<Cached | undefined> {
+  const bytes = await readSealed(file);
+  try {
+    const value = bytes && (JSON.parse(bytes.toString('utf8')) as Cached | null);
+    return value && typeof value === 'object' && value.files && typeof value.files === 'object' ? value : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs git; undefined when it cannot run or fails (no binary, not a repository, refused). */

@@ -15,16 +15,22 @@
  * of its text, so an unchanged file is not even read, as git does for its index. A file whose
  * times fall within two seconds of the run that recorded them is read again all the same: an
  * edit in the same tick of a coarse file-system clock could otherwise go unseen.
+ *
+ * A run killed while it writes the packs, or a pack garbled on disk, costs parsing again, never
+ * a wrong result: each pack is replaced whole and sealed (see durable.ts), so it reads as it was
+ * or as missing, and the packs need not agree with one another, every entry being keyed by the
+ * text it is for (an additions pack, by the data pack it adds to).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, type Stats } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { CatalogTexts, NamedFile } from './catalog.ts';
 import type { Diagnostic } from '../format/diagnostics.ts';
 import { codeDigest } from './code-digest.ts';
+import { readSealed, writeSealed } from './durable.ts';
 import type { ParseResult, Postmortem, Profile } from './index.ts';
 
 /** What `validate` needs of the catalogue: its diagnostics, and the files its settings name (checked on disk at every run). */
@@ -136,14 +142,14 @@ export class ParseCache {
     const salt = hash(await code(), JSON.stringify(catalog));
     const cache = new ParseCache(folder, salt, withData);
     const results = <T>(value: unknown): value is ResultsPack<T> => (value as ResultsPack<T> | undefined)?.salt === salt && (value as ResultsPack<T>).entries instanceof Map;
-    const outcomes = await readPack(path.join(folder, 'outcomes.bin'), results<KeptOutcome>);
+    const outcomes = await readPack(path.join(folder, 'outcomes.bin'), results<KeptOutcome>, salt);
     cache.outcomes = outcomes?.entries ?? new Map();
     cache.catalog = outcomes?.catalog;
     cache.recurrence = outcomes?.recurrence;
     if (withData) {
       await cache.readProfiles();
-      const base = await readPack(path.join(folder, 'data.bin'), results<Stored>);
-      const added = base && (await readPack(path.join(folder, 'data-added.bin'), results<Stored>));
+      const base = await readPack(path.join(folder, 'data.bin'), results<Stored>, salt);
+      const added = base && (await readPack(path.join(folder, 'data-added.bin'), results<Stored>, salt));
       cache.base = { id: base?.id, keys: new Set(base?.entries.keys()) };
       cache.stored = base?.entries ?? new Map();
       if (added && added.base === base!.id) for (const [key, stored] of added.entries) cache.stored.set(key, stored);
@@ -188,7 +194,7 @@ export class ParseCache {
   private async readProfiles(): Promise<Map<string, Profile>> {
     const salt = this.salt;
     const valid = (value: unknown): value is ResultsPack<Profile> => (value as ResultsPack<Profile> | undefined)?.salt === salt && (value as ResultsPack<Profile>).entries instanceof Map;
-    this.profiles ??= (await readPack(path.join(this.folder, 'profiles.bin'), valid))?.entries ?? new Map();
+    this.profiles ??= (await readPack(path.join(this.folder, 'profiles.bin'), valid, salt))?.entries ?? new Map();
     return this.profiles;
   }
 
@@ -308,18 +314,18 @@ const sameAs = ([size, mtimeMs, ctimeMs, ino]: Seen, stats: Stats) => size === s
 const isFilesPack = (value: unknown): value is FilesPack => typeof (value as FilesPack | undefined)?.stamp === 'number' && (value as FilesPack).files instanceof Map;
 
 /** A pack as written; undefined when missing, unreadable or not of the expected shape. */
-async function readPack<T>(file: string, valid: (value: unknown) => value is T): Promise<T | undefined> {
+/** A pack's value when valid; with `salt`, a pack of another salt is dropped unread (see durable.ts). */
+async function readPack<T>(file: string, valid: (value: unknown) => value is T, salt?: string): Promise<T | undefined> {
   try {
-    const value = deserialize(await readFile(file)) as unknown;
+    const bytes = await readSealed(file, salt);
+    const value = bytes && (deserialize(bytes) as unknown);
     if (valid(value)) return value;
   } catch {
-    // Missing, or written by another version of Node: start over.
+    // Written by another version of Node: start over.
   }
   return undefined;
 }
 
-async function writePack(file: string, value: unknown): Promise<void> {
-  const partial = `${file}.${process.pid}.partial`;
-  await writeFile(partial, serialize(value));
-  await rename(partial, file);
-}
+/** Replaces a pack in one rename, sealed (see durable.ts): a run killed meanwhile leaves the old one. */
+/** Writes a pack, tagged with its salt when it has one, so a reader of other code stops at the tag. */
+const writePack = (file: string, value: FilesPack | ResultsPack<unknown>): Promise<void> => writeSealed(file, serialize(value), 'parse-cache', 'salt' in value ? value.salt : '');

@@ -13,13 +13,19 @@
  * resolves the packages that bundle imports (astro, lunr, luxon…) from there: walking up finds
  * those npm hoisted into the same node_modules, and a `node_modules` link in the scratch folder
  * to the package's own node_modules finds those installed beside it.
+ *
+ * A build killed in the scratch folder may leave Astro's caches half written: its image cache,
+ * for one, writes files in place and copies them into the next build's output as they are. So
+ * a build marks the folder as in use while it runs, and one that finds the mark of a process no
+ * longer running empties the folder first: the next build after a kill starts Astro cold.
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AstroInlineConfig } from 'astro';
 import { PACKAGE_ROOT } from '../knowledge-base/code-digest.ts';
+import { running } from '../knowledge-base/durable.ts';
 
 export interface AstroProject {
   /** The scratch folder Astro runs in (its root). */
@@ -28,8 +34,11 @@ export interface AstroProject {
   config(extra?: AstroInlineConfig): AstroInlineConfig;
   /** Runs `work` with the scratch folder as the working folder, as Astro expects its root to be. */
   inside<T>(work: () => Promise<T>): Promise<T>;
-  /** Removes the scratch folder when it is not to be kept. */
-  dispose(): Promise<void>;
+  /**
+   * Removes the scratch folder when it is not to be kept; else, with `completed`, takes off the
+   * mark of a build in it (a build that failed leaves it, and the next one starts cold).
+   */
+  dispose(completed?: boolean): Promise<void>;
 }
 
 /** The node_modules folder that holds Hindsight (its parent when installed), and so its dependencies. */
@@ -38,11 +47,22 @@ const MODULES = path.basename(path.dirname(PACKAGE_ROOT)) === 'node_modules' ? p
 /**
  * Prepares the scratch folder for builds into `outDir` (or a dev server of it), kept between
  * runs so Astro's caches help; with `keep: false` (no cache wanted) it is removed by `dispose`.
+ * With `mark`, for a build, the folder is marked as in use until `dispose(true)`.
  */
-export async function astroProject(outDir: string, { keep = true }: { keep?: boolean } = {}): Promise<AstroProject> {
+export async function astroProject(outDir: string, { keep = true, mark = false }: { keep?: boolean; mark?: boolean } = {}): Promise<AstroProject> {
   const key = createHash('sha1').update(outDir).digest('hex').slice(0, 16);
   const root = path.join(MODULES, '.cache', 'hindsight', 'site', key);
+  const inUse = path.join(root, 'in-use');
+  if (mark) {
+    // The pid of the build in it; empty or unreadable, a build was killed writing it.
+    const owner = await readFile(inUse, 'utf8').then(Number, () => undefined);
+    if (owner !== undefined && !(Number.isInteger(owner) && owner > 0 && owner !== process.pid && running(owner))) {
+      // Everything but the link to node_modules, which is not followed.
+      for (const entry of await readdir(root)) if (entry !== 'node_modules') await rm(path.join(root, entry), { recursive: true, force: true });
+    }
+  }
   await mkdir(root, { recursive: true });
+  if (mark) await writeFile(inUse, String(process.pid));
   // The package's own node_modules, linked when walking up from the root does not reach it (an
   // installed package's nested dependencies); never inside itself, which would make a loop.
   const modules = path.join(PACKAGE_ROOT, 'node_modules');
@@ -78,8 +98,9 @@ export async function astroProject(outDir: string, { keep = true }: { keep?: boo
         process.chdir(before);
       }
     },
-    async dispose() {
+    async dispose(completed = false) {
       if (!keep) await rm(root, { recursive: true, force: true });
+      else if (mark && completed) await rm(inUse, { force: true });
     },
   };
 }
