@@ -127,10 +127,14 @@ describe('the bench report', () => {
       'Full build ≤ bare Astro build': true,
       'Rebuild after one edit ≤ 25% of the full build': true,
       'Peak memory ≤ 2 GB (largest of Hindsight’s commands)': false,
+      'Output ≤ 20,000 files and ≤ 1 GB, search included': true,
       'Search bytes ≤ Pagefind’s': true,
       'Search time to first results ≤ Pagefind’s': true,
     });
     expect(targets(size(10_000, 61)).find((t) => t.target.startsWith('Full build'))!.met).toBe(false);
+    const large = size(10_000, 50);
+    large.hindsight.output = { files: 34_363, bytes: 3.5e8 };
+    expect(targets(large).find((t) => t.target.startsWith('Output'))).toMatchObject({ measured: '34,363 files · 333.8 MB', met: false });
   });
 
   it('writes a table per size and the targets at 10,000, or says at which size it judged them instead', () => {

@@ -113,6 +113,8 @@ export function targets(size: SizeResult): Target[] {
       met: share <= 0.25,
     },
     { target: 'Peak memory ≤ 2 GB (largest of Hindsight’s commands)', measured: memory(peak), met: peak <= 2048 },
+    // What a static host takes: Cloudflare Pages, at most 20,000 files a site.
+    { target: 'Output ≤ 20,000 files and ≤ 1 GB, search included', measured: folder(h.output), met: h.output.files <= 20_000 && h.output.bytes <= 1024 ** 3 },
     {
       target: 'Search bytes ≤ Pagefind’s',
       measured: `${bytes(h.search.bytes)} vs ${bytes(size.pagefind.search.bytes)}`,

@@ -1,12 +1,13 @@
 /**
  * Search in the browser, over the sharded index (see index-files.ts): the manifest once,
  * then only the shards of the query's terms, each fetched once; lunr ranks with the small index
- * they assemble. Result rows are fetched for the results shown, facets only when a filter is set.
+ * they assemble. The files of the result rows are fetched for the results shown, facets only when
+ * a filter is set.
  * Where the index is (the site's /search/ under its base) and how a row is drawn are the site's
  * (../site/base.ts, ../site/result-row.ts).
  */
 import type { Facets as FacetTable, Manifest, SearchDocument } from './index-files.ts';
-import { assemble, queryTerms, search, shardsFor, type Shard } from './query.ts';
+import { assemble, queryTerms, search, shardName, shardsFor, type Shard } from './query.ts';
 import { matches, type Filters } from './filters.ts';
 
 /** Searching the index in one folder of the site; each of its files is fetched once. */
@@ -52,7 +53,7 @@ function loadOnce<T>(fetched: Map<string, Promise<unknown>>, address: string): P
 }
 
 export interface Result {
-  /** Document number: /search/docs/<n>.json. */
+  /** Document number: row n % rowsPerFile of /search/docs/<⌊n / rowsPerFile⌋>.json (see the manifest). */
   n: number;
   /** Index terms that matched, for marking them in the snippet. */
   terms: string[];
@@ -64,7 +65,7 @@ async function find(load: Load, query: string, filters: Filters): Promise<Result
   const facetTable = filtered ? load<FacetTable>('facets.json') : undefined;
   let results: Result[];
   if (queryTerms(query).length) {
-    const shards = await Promise.all(shardsFor(query, manifest.shards).map((n) => load<Shard>(`terms/${n}.json`)));
+    const shards = await Promise.all(shardsFor(query, manifest.shards).map((n) => load<Shard>(`terms/${shardName(manifest.shards[n]!)}.json`)));
     results = search(assemble(shards, query, manifest), query).map((hit) => ({ n: Number(hit.ref), terms: hit.terms }));
   } else {
     results = filtered ? Array.from({ length: manifest.documents }, (_, n) => ({ n, terms: [] })) : [];
@@ -85,7 +86,9 @@ async function drawRows(
   place: (item: HTMLLIElement, first: boolean) => void,
   current: () => boolean,
 ): Promise<boolean> {
-  const rows = results.map(({ n }) => load<SearchDocument>(`docs/${n}.json`));
+  const { rowsPerFile } = await load<Manifest>('manifest.json');
+  // Results sharing a file share its fetch.
+  const rows = results.map(({ n }) => load<SearchDocument[]>(`docs/${Math.floor(n / rowsPerFile)}.json`).then((file) => file[n % rowsPerFile]!));
   for (const [i, row] of rows.entries()) {
     const document = await row;
     if (!current()) return false;

@@ -4,24 +4,29 @@
  * The index is lunr's: the same tokens (lunr's trimmer, stop-word filter and stemmer), the
  * same BM25 field vectors with the same field boosts and rounding. Instead of one serialized
  * index, each term is written with its vector components (one per document field holding it)
- * into a shard named by a prefix of the terms it holds. In the browser, `assemble` turns the
- * shards of a query's terms into a small lunr index; lunr scores a document by the query terms'
- * components of its field vectors only, so it ranks exactly as the whole index would (a test
- * compares the two on a corpus). Result rows and filter facets are stored apart, fetched only
- * for the results shown.
+ * into a shard: the terms, sorted, are cut into runs of consecutive terms of about 16 KB of JSON
+ * each (see `shard`), a term larger than that alone in its own. In the browser, `assemble` turns
+ * the shards of a query's terms into a small lunr index; lunr scores a document by the query
+ * terms' components of its field vectors only, so it ranks exactly as the whole index would (a
+ * test compares the two on a corpus). Result rows and filter facets are stored apart, fetched
+ * only for the results shown; the rows go ROWS_PER_FILE to a file, so that a site of 10,000
+ * incidents stays under the 20,000 files a static host such as Cloudflare Pages takes.
  *
  * Files (under /search/):
- *   manifest.json   shard prefixes, document count, summed field lengths
- *   terms/<n>.json  terms of shard n, each with its rank and postings per field
- *   docs/<n>.json   what result n shows (title, date, severity, summary, text for snippets)
- *   facets.json     severity, trigger, year, causes and services of every document, for filters
+ *   manifest.json      each shard's first term (sorted), document count, summed field lengths, rows per file
+ *   terms/<name>.json  terms of one shard, each with its rank and postings per field; the name is
+ *                      a hash of the shard's first term (`shardName`), which the browser finds in
+ *                      the manifest by binary search
+ *   docs/<n>.json      what results n·k to n·k+k-1 show (k = rows per file: title, date, severity,
+ *                      summary, text for snippets), a list
+ *   facets.json        severity, trigger, year, causes and services of every document, for filters
  */
 import path from 'node:path';
 import lunr from 'lunr';
 import { day } from '../format/dates.ts';
 import type { Section } from '../format/sections.ts';
 import type { Postmortem } from '../knowledge-base/index.ts';
-import type { Shard } from './query.ts';
+import { hash53, shardName, type Shard } from './query.ts';
 import { documentTerms, fieldTexts, FIELDS, type DocumentTerms, type SearchCatalog, type SearchField } from './terms.ts';
 
 /** What the index reads of a postmortem: its terms when they were counted as it was parsed, else its text. */
@@ -43,12 +48,14 @@ export interface SearchDocument {
 }
 
 export interface Manifest {
-  version: 2;
+  version: 3;
   documents: number;
   /** Per field (in FIELDS order), the sum of its length over every document, for BM25's average field length. */
   lengths: number[];
-  /** Shard prefixes, sorted; shard n is `terms/<n>.json`. */
+  /** The first term of each shard, sorted; the shard starting with `t` is `terms/<shardName(t)>.json` and holds the terms from `t` up to the next shard's first. */
   shards: string[];
+  /** Result rows per file: result n is item n % rowsPerFile of `docs/<⌊n / rowsPerFile⌋>.json`. */
+  rowsPerFile: number;
 }
 
 /**
@@ -72,8 +79,31 @@ export interface SearchFiles {
   facets: Facets;
 }
 
-/** A shard is split by a longer prefix while its JSON is larger than this (a lone term may be). */
-const SHARD_BYTES = 16 * 1024;
+/**
+ * Result rows per file. One per file would make 10,000 files at 10,000 incidents beside the
+ * 10,000 incident pages; two make 5,000, and a query's 20 rows cost about 66 KB of gzip instead
+ * of 36 KB (a pair compresses to 3.3 KB, a row alone to 1.8 KB).
+ */
+export const ROWS_PER_FILE = 2;
+
+/**
+ * How shards are cut (see `shard`), in bytes of JSON: none ends before it holds `min` (unless the
+ * next term would take it past `max`), each term after that starts a new one with a chance of its
+ * size over `spread`, and none grows past `max` but a lone larger term.
+ */
+export interface ShardSizes {
+  min: number;
+  spread: number;
+  max: number;
+}
+
+/**
+ * Shards of about 16 KB (7 KB of gzip): 1,700 of them at 10,000 incidents, of which a query of
+ * two words fetches about 15 KB. Smaller ones would make more files for few bytes less (2,400
+ * shards for 10 KB at half these sizes); the manifest, which every query fetches, lists one term
+ * per shard (4.6 KB of gzip).
+ */
+export const SHARD_SIZES: ShardSizes = { min: 6 * 1024, spread: 12 * 1024, max: 32 * 1024 };
 
 
 /** A monolithic lunr index over the same fields: what the shards must rank exactly like. */
@@ -88,8 +118,8 @@ export function lunrIndex(postmortems: readonly Searchable[], catalog: SearchCat
 
 
 /** The search files of the published postmortems, newest first (document n is postmortems[n]). */
-export function buildSearchFiles(postmortems: readonly Searchable[], catalog: SearchCatalog): SearchFiles {
-  return { ...termShards(postmortems.map((p) => p.terms?.search ?? documentTerms(p, catalog))), ...searchRows(postmortems) };
+export function buildSearchFiles(postmortems: readonly Searchable[], catalog: SearchCatalog, sizes = SHARD_SIZES): SearchFiles {
+  return { ...termShards(postmortems.map((p) => p.terms?.search ?? documentTerms(p, catalog)), sizes), ...searchRows(postmortems) };
 }
 
 /**
@@ -102,7 +132,7 @@ export function buildSearchFiles(postmortems: readonly Searchable[], catalog: Se
  * which every edit moves a little; stored, it would change the shard of nearly every term at
  * each edit, whereas this way an edit changes only the shards of the terms of the edited incident.
  */
-export function termShards(documents: readonly DocumentTerms[]): Pick<SearchFiles, 'manifest' | 'shards'> {
+export function termShards(documents: readonly DocumentTerms[], sizes = SHARD_SIZES): Pick<SearchFiles, 'manifest' | 'shards'> {
   const fields = Object.keys(FIELDS) as SearchField[];
   const F = fields.length;
   const count = documents.length;
@@ -191,8 +221,8 @@ export function termShards(documents: readonly DocumentTerms[]): Pick<SearchFile
     const id = numbers.get(term)!;
     return [term, ranks[id]!, fields.map((_, f) => list(id, f))];
   });
-  const { prefixes, shards } = shard(sorted);
-  return { manifest: { version: 2, documents: count, lengths: totals, shards: prefixes }, shards };
+  const { firsts, shards } = shard(sorted, sizes);
+  return { manifest: { version: 3, documents: count, lengths: totals, shards: firsts, rowsPerFile: ROWS_PER_FILE }, shards };
 }
 
 /** `array` copied into one twice as long, the rest filled with `fill`. */
@@ -221,34 +251,51 @@ function searchRow(p: Searchable): SearchDocument {
   };
 }
 
-const sizeOf = (term: ShardTerm) => term[0].length + 16 + term[2].reduce((n, list) => n + 3 + list.length * 3, 0);
+/** How many characters `n` (a whole number, not negative) takes in JSON. */
+const digits = (n: number) => (n < 10 ? 1 : n < 100 ? 2 : n < 1000 ? 3 : n < 10_000 ? 4 : String(n).length);
+
+/** The length of a term's JSON in its shard, with the comma before it: `,["term",3,[[0,1,5],[],…]]`. */
+function sizeOf([term, rank, postings]: ShardTerm): number {
+  let size = JSON.stringify(term).length + digits(rank) + 6 + postings.length;
+  for (const list of postings) {
+    size += 2 + Math.max(0, list.length - 1);
+    for (let i = 0; i < list.length; i++) size += digits(list[i]!);
+  }
+  return size;
+}
+
+/** A number in [0, 1) that depends on `term` only, for where shards are cut. */
+const chance = (term: string) => (hash53(term, 1) % 2 ** 32) / 2 ** 32;
 
 /**
- * Sorted terms into shards by prefix: a prefix whose terms are too large together is split by
- * the next character, the terms equal to the prefix itself staying in its own shard.
+ * Sorted terms into shards of consecutive terms, each named by its first (see ShardSizes).
+ * Where a shard ends depends on the terms themselves, as in content-defined chunking, not on a
+ * running total of bytes from the first term: an edit that grows, adds or removes terms moves at
+ * most the ends of the shards around them, and the shards further on, starting at the same
+ * terms as before, keep their names and their bytes. A term whose shard name is taken (53-bit
+ * hashes: in practice never) starts no shard.
  */
-function shard(terms: readonly ShardTerm[]): { prefixes: string[]; shards: Shard[] } {
-  const prefixes: string[] = [];
+function shard(terms: readonly ShardTerm[], { min, spread, max }: ShardSizes): { firsts: string[]; shards: Shard[] } {
+  const firsts: string[] = [];
   const shards: Shard[] = [];
-  const visit = (list: readonly ShardTerm[], prefix: string) => {
-    if (list.reduce((n, t) => n + sizeOf(t), 0) <= SHARD_BYTES || list.every((t) => t[0] === prefix)) {
-      prefixes.push(prefix);
-      shards.push({ terms: [...list] });
-      return;
+  const names = new Set<string>();
+  let current: ShardTerm[] = [];
+  let size = 0;
+  for (const term of terms) {
+    const bytes = sizeOf(term);
+    if (current.length && (size + bytes > max || (size >= min && chance(term[0]) < bytes / spread)) && !names.has(shardName(term[0]))) {
+      shards.push({ terms: current });
+      [current, size] = [[], 0];
     }
-    const own = list.filter((t) => t[0] === prefix);
-    if (own.length) {
-      prefixes.push(prefix);
-      shards.push({ terms: own });
+    if (!current.length) {
+      firsts.push(term[0]);
+      names.add(shardName(term[0]));
     }
-    const groups = Map.groupBy(
-      list.filter((t) => t[0] !== prefix),
-      (t) => prefix + String.fromCodePoint(t[0].codePointAt(prefix.length)!),
-    );
-    for (const [longer, group] of groups) visit(group, longer);
-  };
-  if (terms.length) visit(terms, '');
-  return { prefixes, shards };
+    current.push(term);
+    size += bytes;
+  }
+  if (current.length) shards.push({ terms: current });
+  return { firsts, shards };
 }
 
 function facets(postmortems: readonly Searchable[]): Facets {
@@ -281,17 +328,24 @@ export type SearchFileTexts = [file: string, text: string][];
 const FACETS_FILE = path.join('search', 'facets.json');
 const rowFile = (n: number) => path.join('search', 'docs', `${n}.json`);
 
+/** The number of result-row files of `count` documents: file n holds rows n·ROWS_PER_FILE onwards. */
+export const rowFileCount = (count: number) => Math.ceil(count / ROWS_PER_FILE);
+
+/** The documents (or postmortems) whose rows file n holds. */
+export const inRowFile = <T>(all: readonly T[], n: number): T[] => all.slice(n * ROWS_PER_FILE, (n + 1) * ROWS_PER_FILE);
+
 /** Each given search file as its path and text. */
 export function searchFileTexts({ manifest, shards, documents, facets: facetsOfDocuments }: Partial<SearchFiles>): SearchFileTexts {
   return [
     ...(manifest ? [[path.join('search', 'manifest.json'), JSON.stringify(manifest)] as [string, string]] : []),
     ...(facetsOfDocuments ? [[FACETS_FILE, JSON.stringify(facetsOfDocuments)] as [string, string]] : []),
-    ...(shards ?? []).map((shard, n): [string, string] => [path.join('search', 'terms', `${n}.json`), JSON.stringify(shard)]),
-    ...(documents ?? []).map((document, n): [string, string] => [rowFile(n), JSON.stringify(document)]),
+    ...(shards ?? []).map((shard): [string, string] => [path.join('search', 'terms', `${shardName(shard.terms[0]![0])}.json`), JSON.stringify(shard)]),
+    ...Array.from({ length: rowFileCount(documents?.length ?? 0) }, (_, n): [string, string] => [rowFile(n), JSON.stringify(inRowFile(documents!, n))]),
   ];
 }
 
-/** The facets and the result rows of `postmortems` as files; of the rows, only those `wanted` are made at all. */
-export function searchRowFiles(postmortems: readonly Searchable[], wanted: (row: number) => boolean): SearchFileTexts {
-  return [[FACETS_FILE, JSON.stringify(facets(postmortems))], ...postmortems.flatMap((p, n): [string, string][] => (wanted(n) ? [[rowFile(n), JSON.stringify(searchRow(p))]] : []))];
+/** The facets and the result rows of `postmortems` as files; of the row files, only those `wanted` are made at all. */
+export function searchRowFiles(postmortems: readonly Searchable[], wanted: (file: number) => boolean): SearchFileTexts {
+  const rows = Array.from({ length: rowFileCount(postmortems.length) }, (_, n) => n).filter(wanted);
+  return [[FACETS_FILE, JSON.stringify(facets(postmortems))], ...rows.map((n): [string, string] => [rowFile(n), JSON.stringify(inRowFile(postmortems, n).map(searchRow))])];
 }

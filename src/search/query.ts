@@ -42,27 +42,58 @@ function matcher(terms: readonly QueryTerm[]): (term: string) => boolean {
   return (term) => stems.has(term) || prefixes.some((p) => term.startsWith(p));
 }
 
+/** A 53-bit hash of `text` (cyrb53), the same in the build and the browser. */
+export function hash53(text: string, seed = 0): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 2654435761);
+    h2 = Math.imul(h2 ^ code, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
 /**
- * The shards (by position in the manifest's sorted prefixes) holding every term the query can
- * match: for a stem, the shard of its longest prefix; for a prefix, that one and every shard
- * whose prefix extends it.
+ * The name of the shard file whose first term is `first` (`terms/<name>.json`): its hash in base
+ * 36. Named by its first term rather than by its place, a shard keeps its name, and so its file,
+ * when shards before it split or merge; the build never gives two shards one name (see
+ * index-files.ts).
  */
-export function shardsFor(input: string, prefixes: readonly string[]): number[] {
+export const shardName = (first: string) => hash53(first).toString(36);
+
+/**
+ * The shards (by position in the manifest's list of first terms, sorted) holding every term the
+ * query can match: for a stem, the shard whose range holds it (the last one starting at or before
+ * it); for a prefix, that one and each following shard whose first term has the prefix, as a
+ * range of terms may span several shards.
+ */
+export function shardsFor(input: string, firsts: readonly string[]): number[] {
   const wanted = new Set<number>();
-  const longest = (term: string) => {
-    let best = -1;
-    prefixes.forEach((prefix, i) => {
-      if (term.startsWith(prefix) && (best === -1 || prefix.length > prefixes[best]!.length)) best = i;
-    });
-    if (best !== -1) wanted.add(best);
+  /** The place of the last shard whose first term is at or before `term`, -1 if none (compared as `<` compares). */
+  const holding = (term: string) => {
+    let [low, high] = [0, firsts.length - 1];
+    let found = -1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      if (firsts[middle]! <= term) [found, low] = [middle, middle + 1];
+      else high = middle - 1;
+    }
+    return found;
   };
   for (const term of queryTerms(input)) {
-    longest(term.stem);
+    const stem = holding(term.stem);
+    if (stem !== -1) wanted.add(stem);
     if (term.word.length < PREFIX_LENGTH) continue;
-    longest(term.word);
-    prefixes.forEach((prefix, i) => {
-      if (prefix.startsWith(term.word)) wanted.add(i);
-    });
+    // Terms with the prefix come right after it: in the shard holding the prefix itself, then
+    // in the shards that start with it. A first term past them without it is past them all.
+    let at = holding(term.word);
+    if (at !== -1) wanted.add(at);
+    while (++at < firsts.length && firsts[at]!.startsWith(term.word)) wanted.add(at);
   }
   return [...wanted].sort((a, b) => a - b);
 }

@@ -38,8 +38,8 @@ parentPort!.on('message', (message: BackgroundMessage) => {
 /**
  * Writes the search files into `siteDir`. With `previous` (the output of the last build, which
  * the new one will replace in place), a file whose bytes are already there is not written, and
- * its path is returned: after a small edit most are (every row but the edited one, and every
- * shard but those of the edited incident's terms).
+ * its path is returned: after a small edit most are (every file of rows but the edited
+ * incident's, and every shard but those of its terms).
  */
 function writeSearchFiles(siteDir: string, files: SearchFileTexts, previous?: string): string[] {
   const kept: string[] = [];

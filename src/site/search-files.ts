@@ -30,10 +30,10 @@ export function searchFiles(): AstroIntegration {
       // Called for each of Astro's bundles, after it emptied the output folder: the first call
       // hands the folder over.
       'astro:build:setup': () => {
-        // An incremental build writes the result rows its plan says changed (once the site has
-        // made the plan, when the first page renders); the others stay as they are.
+        // An incremental build writes the files of result rows its plan says changed (once the
+        // site has made the plan, when the first page renders); the others stay as they are.
         kept ??= Promise.all([background!, published(), handedPlan()]).then(([worker, { incidents }, plan]) => {
-          const wanted = (row: number) => !plan || plan.render.has(searchRowAddress(row));
+          const wanted = (file: number) => !plan || plan.render.has(searchRowAddress(file));
           return worker.writeSearchFiles(outDir, searchRowFiles(incidents, wanted), handedPreviousOutput());
         });
         kept.catch(() => {}); // awaited, and so reported, when the pages are done
