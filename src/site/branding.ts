@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isHttpUrl } from '../../schemas/common.ts';
+import type { Audience } from '../../schemas/visibility.ts';
 import type { Settings } from '../../schemas/settings.ts';
 
 export interface Look {
@@ -23,14 +24,17 @@ export interface Look {
   editUrl?: string;
 }
 
-/** What the settings change of every page; `contentDir` is the folder the logo's path is relative to. */
-export function lookOf(settings: Settings, contentDir: string): Look {
+/**
+ * What the settings change of every page; `contentDir` is the folder the logo's path is relative
+ * to. A site for the public has no edit links: they go into the internal repository.
+ */
+export function lookOf(settings: Settings, contentDir: string, audience: Audience = 'internal'): Look {
   return {
     ...(settings.logo !== undefined ? { logo: isHttpUrl(settings.logo) ? settings.logo : logoFile(settings, contentDir)?.address } : {}),
     ...(settings.accent !== undefined ? { accentCss: accentCss(settings.accent) } : {}),
     headerLinks: settings.header_links ?? [],
     ...(settings.footer !== undefined ? { footer: settings.footer } : {}),
-    ...(settings.edit_url !== undefined ? { editUrl: settings.edit_url } : {}),
+    ...(settings.edit_url !== undefined && audience === 'internal' ? { editUrl: settings.edit_url } : {}),
   };
 }
 

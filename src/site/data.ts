@@ -121,8 +121,13 @@ export interface Site {
   plan?: Plan;
   /** Under `hindsight dev` only: what the preview shows beyond a build. */
   preview?: Preview;
-  /** Each postmortem's revisions in git, newest first, by its `file`; empty outside a repository or in a shallow clone. */
+  /** Each postmortem's revisions in git, newest first, by its `file`; empty outside a repository or in a shallow clone, and on a site for the public (commits are internal). */
   history: History;
+  /**
+   * On the internal site of a knowledge base with public postmortems: mark what the public site
+   * leaves out (internal postmortems, internal parts).
+   */
+  marksInternal: boolean;
 }
 
 /** Whether this build renders the page at `address` (see incremental.ts). */
@@ -173,7 +178,8 @@ function siteOf({ dir, kb, today, incremental, base = '/', preview, history = NO
   if (!result || result.today !== today || result.base !== base || result.history !== history) {
     const incidents = preview ? kb.postmortems : publishedOf(kb);
     const links = linkPostmortems(incidents, similar);
-    result = { kb, title: kb.catalog.settings.title, today, base, look: lookOf(kb.catalog.settings, dir), incidents, links, trends: trends(incidents, kb.catalog, { today, links }), history, ...(preview ? { preview } : {}) };
+    const marksInternal = kb.audience === 'internal' && kb.postmortems.some((p) => p.visibility === 'public');
+    result = { kb, title: kb.catalog.settings.title, today, base, look: lookOf(kb.catalog.settings, dir, kb.audience), incidents, links, trends: trends(incidents, kb.catalog, { today, links }), history: kb.audience === 'public' ? NO_HISTORY : history, marksInternal, ...(preview ? { preview } : {}) };
     if (incremental) {
       result.plan = plan(result, incremental.code, incremental.previous, [...(incremental.siteFiles ?? [])]);
       incremental.planned?.resolve(result.plan);

@@ -1,14 +1,14 @@
 /**
  * Incremental builds: a page of an incident, a cause or a service, the JSON and CSV exports and
- * the search result rows are rendered again only when what they show may have changed; the
- * others are taken from the previous output unchanged.
+ * the files of search result rows are rendered again only when what they show may have changed;
+ * the others are taken from the previous output unchanged.
  *
  * What a page shows is summed up in a fingerprint: the postmortem itself and its revisions in git (incident pages), and
  * for every incident the page lists (recurrences, related, possibly related, recurred while
  * open, the incidents of a cause or service) the facts a list shows of it: front matter,
  * remediation and timeline figures, never its body. The exports show those facts of every
- * incident, so they share one fingerprint of all of them; a search result row's is its
- * postmortem's text. Everything the whole site shares goes into a salt: Hindsight's own code,
+ * incident, so they share one fingerprint of all of them; a file of search result rows has one
+ * of the text of its postmortems. Everything the whole site shares goes into a salt: Hindsight's own code,
  * the catalogue, the build date, the base the site is served under (every link), the number of incidents (the footer),
  * the logo (whose address names its content) and the content of the component overrides and the files they import. A page is rendered when its fingerprint differs from the one of the previous build,
  * or that build's file is missing. A test checks an incremental build against a clean one,
@@ -20,6 +20,7 @@ import path from 'node:path';
 import { codeDigest } from '../knowledge-base/code-digest.ts';
 import { recurrences, type Links } from '../analysis/linking.ts';
 import type { KnowledgeBase, Postmortem } from '../knowledge-base/index.ts';
+import { inRowFile, rowFileCount } from '../search/index-files.ts';
 import type { History } from '../knowledge-base/history.ts';
 import type { Look } from './branding.ts';
 import { services } from './services.ts';
@@ -38,14 +39,14 @@ export interface PreviousBuild {
 /** The exports, which show the same facts of every incident (see src/pages/[records].csv.ts, api/[records].json.ts). */
 export const EXPORTS = ['/api/incidents.json', '/api/actions.json', '/incidents.csv', '/actions.csv'];
 
-/** The address of search result row n (see ../search/index-files.ts). */
+/** The address of file n of search result rows (see ../search/index-files.ts). */
 export const searchRowAddress = (n: number) => `/search/docs/${n}.json`;
 
 /** The file an address is written to, relative to the output folder: `index.html` in a folder for a page. */
 export const outputFile = (address: string) => path.join('.', address, address.endsWith('/') ? 'index.html' : '');
 
 export interface Plan {
-  /** Fingerprint of every incident, cause and service page, export and search result row, by address (`/incidents/x/`, `/actions.csv`, `/search/docs/3.json`). */
+  /** Fingerprint of every incident, cause and service page, export and file of search result rows, by address (`/incidents/x/`, `/actions.csv`, `/search/docs/3.json`). */
   pages: Map<string, string>;
   /** Addresses to render; the others are copied from the previous output. */
   render: Set<string>;
@@ -75,7 +76,7 @@ export interface Planned {
  */
 export function plan(s: Planned, code: string, previous: PreviousBuild | undefined, siteFiles: readonly string[] = []): Plan {
   const userFiles = [...siteFiles].sort().map((file) => [file, existsSync(file) ? createHash('sha1').update(readFileSync(file)).digest('base64url') : null]);
-  const salt = hash([code, s.kb.catalog.settings, [...(s.kb.catalog.causes ?? [])], [...(s.kb.catalog.services ?? [])], s.today, s.base, s.incidents.length, s.look, userFiles]);
+  const salt = hash([code, s.kb.audience, s.kb.catalog.settings, [...(s.kb.catalog.causes ?? [])], [...(s.kb.catalog.services ?? [])], s.today, s.base, s.incidents.length, s.look, userFiles]);
   const cards = new Map<Postmortem, string>();
   /** What an incident list shows of an incident. */
   const card = (p: Postmortem) => {
@@ -110,8 +111,9 @@ export function plan(s: Planned, code: string, previous: PreviousBuild | undefin
   for (const entry of services(s)) pages.set(`/services/${entry.id}/`, hash([salt, (s.links.byService.get(entry.id) ?? []).map(card)]));
   const exported = hash([salt, s.incidents.map(card)]);
   for (const address of EXPORTS) pages.set(address, exported);
-  // A search result row shows what the postmortem's text says (see searchRows), at its place.
-  s.incidents.forEach((p, n) => pages.set(searchRowAddress(n), hash([salt, p.file, p.digest])));
+  // A search result row shows what the postmortem's text says (see searchRows), at its place;
+  // a file of rows, what its postmortems' texts say.
+  for (let n = 0; n < rowFileCount(s.incidents.length); n++) pages.set(searchRowAddress(n), hash([salt, inRowFile(s.incidents, n).map((p) => [p.file, p.digest])]));
 
   const render = new Set<string>();
   for (const [address, fingerprint] of pages) {

@@ -1,6 +1,7 @@
 /**
  * `npm run screenshots`: builds the shipped knowledge base and captures the README's
- * screenshots (home, an incident, search, trends; desktop and mobile) into docs/screenshots/.
+ * screenshots (home, an incident, search, trends, an incident's internal parts; desktop and
+ * mobile) into docs/screenshots/.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -17,6 +18,8 @@ const SHOTS = [
   { name: 'incident', address: '/incidents/2014-11-19-azure-storage/' },
   { name: 'search', address: '/search/?q=leap+day' },
   { name: 'trends', address: '/trends/#by-quarter' },
+  // The internal site: the flagship is public, with internal parts outlined.
+  { name: 'internal', address: '/incidents/2014-11-19-azure-storage/#s-timeline' },
   ...(process.argv.slice(2).map((spec) => {
     const [name = 'page', address = '/'] = spec.split('=');
     return { name, address };
