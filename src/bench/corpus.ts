@@ -92,3 +92,22 @@ export async function editOnePostmortem(content: string): Promise<string> {
   await writeFile(file, `${text.slice(0, paragraphEnd)} ${EDIT_SENTENCE}${text.slice(paragraphEnd)}`);
   return first;
 }
+
+/** What the bench adds to the title it renames. */
+export const RENAME_SUFFIX = ' (renamed by the bench)';
+
+/**
+ * Renames the title of the last postmortem in path order (another than the edited one): every
+ * page listing it (its causes, services, related and similar incidents, the home page) shows
+ * the new title, as a rename in a real knowledge base does. Returns its path.
+ */
+export async function renameOneTitle(content: string): Promise<string> {
+  const last = (await postmortemFiles(content)).at(-1);
+  if (!last) throw new Error(`No postmortem in ${content}.`);
+  const file = path.join(content, last);
+  const text = await readFile(file, 'utf8');
+  const renamed = text.replace(/^title: (.*)$/m, (_, title: string) => `title: ${title.slice(0, 160 - RENAME_SUFFIX.length)}${RENAME_SUFFIX}`);
+  if (renamed === text) throw new Error(`${file} has no title line.`);
+  await writeFile(file, renamed);
+  return last;
+}

@@ -1,12 +1,15 @@
 /**
  * Hindsight's own commands, each run as `node bin/hindsight.js …` from the package folder
- * with HINDSIGHT_CACHE_DIR pointing at a bench cache: validate cold and warm, a full build,
- * and a rebuild after one postmortem was edited. One call is one round of the four.
+ * with HINDSIGHT_CACHE_DIR pointing at a bench cache: validate cold and warm, a build after
+ * validate on the same cache (the order CI runs them in), a full build, a rebuild after one
+ * postmortem's body was edited, another after one title was renamed, and a build by the next
+ * version of Hindsight (a copy of the package whose code differs by a comment) on the cache and
+ * output the last one left. One call is one round of them.
  */
-import { rm } from 'node:fs/promises';
+import { appendFile, cp, mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { editOnePostmortem } from './corpus.ts';
+import { BENCH_ROOT, editOnePostmortem, renameOneTitle } from './corpus.ts';
 import { measure, type Measured } from './measure.ts';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,18 +24,42 @@ export interface HindsightDirs {
 export interface HindsightRound {
   validateCold: Measured;
   validateWarm: Measured;
+  /** `build` on the cache `validate` left, with no previous output. */
+  buildAfterValidate: Measured;
   fullBuild: Measured;
   rebuildAfterEdit: Measured;
+  rebuildAfterRename: Measured;
+  /** A build by another version of the code, on the cache and output of this one. */
+  buildAfterUpgrade: Measured;
   /** The postmortem the rebuild followed an edit of. */
   edited: string;
+  /** The postmortem whose title was renamed. */
+  renamed: string;
 }
 
-function hindsight(args: string[], cache: string): Promise<Measured> {
+function hindsight(args: string[], cache: string, root = PACKAGE_ROOT): Promise<Measured> {
   const env = { ...process.env, HINDSIGHT_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1' };
-  return measure(process.execPath, [path.join(PACKAGE_ROOT, 'bin/hindsight.js'), ...args], { cwd: PACKAGE_ROOT, env });
+  return measure(process.execPath, [path.join(root, 'bin/hindsight.js'), ...args], { cwd: root, env });
 }
 
-export async function runHindsight({ content, cache, out }: HindsightDirs, progress: (step: string, m: Measured) => void): Promise<HindsightRound> {
+/**
+ * The next version of Hindsight: a copy of the package's code with one comment added to the
+ * parser, so every cache salt and the site's code digest differ, as after an upgrade. It uses the
+ * package's own node_modules, linked.
+ */
+export async function nextVersion(): Promise<string> {
+  const dir = path.join(BENCH_ROOT, 'next-version');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  for (const entry of ['bin', 'src', 'schemas', 'public', 'templates', 'astro.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json']) {
+    await cp(path.join(PACKAGE_ROOT, entry), path.join(dir, entry), { recursive: true });
+  }
+  await symlink(path.join(PACKAGE_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
+  await appendFile(path.join(dir, 'src/format/postmortem.ts'), '\n// The next version.\n');
+  return dir;
+}
+
+export async function runHindsight({ content, cache, out }: HindsightDirs, next: string, progress: (step: string, m: Measured) => void): Promise<HindsightRound> {
   const validate = ['validate', '--content', content];
   const build = ['build', '--content', content, '--out', out, '--today', BUILD_DATE];
 
@@ -41,6 +68,9 @@ export async function runHindsight({ content, cache, out }: HindsightDirs, progr
   progress('validate cold', validateCold);
   const validateWarm = await hindsight(validate, cache);
   progress('validate warm', validateWarm);
+  await rm(out, { recursive: true, force: true });
+  const buildAfterValidate = await hindsight(build, cache);
+  progress('build after validate', buildAfterValidate);
 
   await rm(cache, { recursive: true, force: true });
   await rm(out, { recursive: true, force: true });
@@ -48,7 +78,13 @@ export async function runHindsight({ content, cache, out }: HindsightDirs, progr
   progress('full build', fullBuild);
 
   const edited = await editOnePostmortem(content);
-  const rebuild = await hindsight(build, cache);
-  progress(`rebuild after editing ${edited}`, rebuild);
-  return { validateCold, validateWarm, fullBuild, rebuildAfterEdit: rebuild, edited };
+  const rebuildAfterEdit = await hindsight(build, cache);
+  progress(`rebuild after editing ${edited}`, rebuildAfterEdit);
+  const renamed = await renameOneTitle(content);
+  const rebuildAfterRename = await hindsight(build, cache);
+  progress(`rebuild after renaming the title of ${renamed}`, rebuildAfterRename);
+
+  const buildAfterUpgrade = await hindsight(build, cache, next);
+  progress('build by the next version', buildAfterUpgrade);
+  return { validateCold, validateWarm, buildAfterValidate, fullBuild, rebuildAfterEdit, rebuildAfterRename, buildAfterUpgrade, edited, renamed };
 }

@@ -19,7 +19,7 @@ const SHOTS = [
   { name: 'search', address: '/search/?q=leap+day' },
   { name: 'trends', address: '/trends/#by-quarter' },
   // The internal site: the flagship is public, with internal parts outlined.
-  { name: 'internal', address: '/incidents/2014-11-19-azure-storage/#s-timeline' },
+  { name: 'internal', address: '/incidents/2014-11-19-azure-storage/#s-root-cause' },
   ...(process.argv.slice(2).map((spec) => {
     const [name = 'page', address = '/'] = spec.split('=');
     return { name, address };
