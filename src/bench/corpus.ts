@@ -57,7 +57,9 @@ export const QUERY_RULE =
  */
 export async function pickQuery(content: string): Promise<Query> {
   const files = await postmortemFiles(content);
-  const texts = await Promise.all(files.map((f) => readFile(path.join(content, f), 'utf8')));
+  // One after the other: 30,000 files open at once pass the limit of open files.
+  const texts: string[] = [];
+  for (const f of files) texts.push(await readFile(path.join(content, f), 'utf8'));
   const documents = new Map<string, number>();
   for (const text of texts) for (const word of new Set(text.toLowerCase().match(WORD))) documents.set(word, (documents.get(word) ?? 0) + 1);
   const low = Math.max(2, Math.ceil(files.length * 0.005));

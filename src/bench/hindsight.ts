@@ -3,13 +3,13 @@
  * with HINDSIGHT_CACHE_DIR pointing at a bench cache: validate cold and warm, a build after
  * validate on the same cache (the order CI runs them in), a full build, a rebuild after one
  * postmortem's body was edited, another after one title was renamed, and a build by the next
- * version of Hindsight (a copy of the package whose code differs by a comment) on the cache and
- * output the last one left. One call is one round of them.
+ * version of Hindsight (this package with a comment added to its parser) on the cache and output
+ * the last one left. One call is one round of them.
  */
-import { appendFile, cp, mkdir, rm, symlink } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_ROOT, editOnePostmortem, renameOneTitle } from './corpus.ts';
+import { editOnePostmortem, renameOneTitle } from './corpus.ts';
 import { measure, type Measured } from './measure.ts';
 
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,29 +37,29 @@ export interface HindsightRound {
   renamed: string;
 }
 
-function hindsight(args: string[], cache: string, root = PACKAGE_ROOT): Promise<Measured> {
+function hindsight(args: string[], cache: string): Promise<Measured> {
   const env = { ...process.env, HINDSIGHT_CACHE_DIR: cache, ASTRO_TELEMETRY_DISABLED: '1' };
-  return measure(process.execPath, [path.join(root, 'bin/hindsight.js'), ...args], { cwd: root, env });
+  return measure(process.execPath, [path.join(PACKAGE_ROOT, 'bin/hindsight.js'), ...args], { cwd: PACKAGE_ROOT, env });
 }
 
 /**
- * The next version of Hindsight: a copy of the package's code with one comment added to the
- * parser, so every cache salt and the site's code digest differ, as after an upgrade. It uses the
- * package's own node_modules, linked.
+ * Runs `step` as the next version of Hindsight would: with one comment added to the parser of
+ * this package, so every cache salt and the site's code digest differ, as after an upgrade; the
+ * file is put back as it was afterwards, whatever happens. (A copy of the package elsewhere
+ * would need its own node_modules: Astro resolves a linked one to its real path and fails.)
  */
-export async function nextVersion(): Promise<string> {
-  const dir = path.join(BENCH_ROOT, 'next-version');
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-  for (const entry of ['bin', 'src', 'schemas', 'public', 'templates', 'astro.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json']) {
-    await cp(path.join(PACKAGE_ROOT, entry), path.join(dir, entry), { recursive: true });
+async function asNextVersion<T>(step: () => Promise<T>): Promise<T> {
+  const file = path.join(PACKAGE_ROOT, 'src/format/postmortem.ts');
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, `${text}\n// The next version (written by the bench, removed after its build).\n`);
+  try {
+    return await step();
+  } finally {
+    await writeFile(file, text);
   }
-  await symlink(path.join(PACKAGE_ROOT, 'node_modules'), path.join(dir, 'node_modules'));
-  await appendFile(path.join(dir, 'src/format/postmortem.ts'), '\n// The next version.\n');
-  return dir;
 }
 
-export async function runHindsight({ content, cache, out }: HindsightDirs, next: string, progress: (step: string, m: Measured) => void): Promise<HindsightRound> {
+export async function runHindsight({ content, cache, out }: HindsightDirs, progress: (step: string, m: Measured) => void): Promise<HindsightRound> {
   const validate = ['validate', '--content', content];
   const build = ['build', '--content', content, '--out', out, '--today', BUILD_DATE];
 
@@ -84,7 +84,7 @@ export async function runHindsight({ content, cache, out }: HindsightDirs, next:
   const rebuildAfterRename = await hindsight(build, cache);
   progress(`rebuild after renaming the title of ${renamed}`, rebuildAfterRename);
 
-  const buildAfterUpgrade = await hindsight(build, cache, next);
+  const buildAfterUpgrade = await asNextVersion(() => hindsight(build, cache));
   progress('build by the next version', buildAfterUpgrade);
   return { validateCold, validateWarm, buildAfterValidate, fullBuild, rebuildAfterEdit, rebuildAfterRename, buildAfterUpgrade, edited, renamed };
 }

@@ -216,7 +216,7 @@ export function renderMarkdown(results: BenchResults): string {
     '- **Build after validate**: `hindsight build` right after the two validations, on the cache they left (outcomes, no page data), with no previous output: what CI runs.',
     '- **Rebuild after editing one postmortem’s body**: one sentence appended to the root cause of the first postmortem in path order, then the same build with the cache and previous output kept. ' +
       '**After renaming one title**: the title of the last postmortem in path order gets a suffix, which every page listing it shows, then the same build again.',
-    '- **Build by the next version**: a copy of the package whose parser differs by one comment (so every cache salt and code digest differ, as after an upgrade) builds with the cache and output the last build left: it must drop them without reading them in full.',
+    '- **Build by the next version**: the package with one comment added to its parser (so every cache salt and code digest differ, as after an upgrade) builds with the cache and output the last build left: it must drop them without reading them in full.',
     '- **Growth** (with a size above 10,000 in `--sizes`, not in CI): that size runs one round only.',
     '- **Search index**: Pagefind run on the incident pages of Hindsight’s own built site (`--glob "incidents/*/index.html"`).',
     `- **Search**: headless Chromium, a fresh browser context (cold cache) per run, the site served with gzip for text as a static host would (Pagefind’s own compressed files as they are); one warm-up, then the median of ${results.method.searchRuns} runs. ` +

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { launch } from '../tools/chromium.ts';
 import { measureSearch } from './browser-search.ts';
 import { benchDirs, generateCorpus, pickQuery } from './corpus.ts';
-import { BUILD_DATE, nextVersion, PACKAGE_ROOT, runHindsight, type HindsightRound } from './hindsight.ts';
+import { BUILD_DATE, PACKAGE_ROOT, runHindsight, type HindsightRound } from './hindsight.ts';
 import { describeMachine } from './machine.ts';
 import { PEAK_MEMORY_METHOD, summarize, type Measured } from './measure.ts';
 import { PAGEFIND_BENCH_PAGE, runPagefind } from './pagefind.ts';
@@ -69,13 +69,12 @@ try {
     const rounds: HindsightRound[] = [];
     // Above the target size (the growth run, not in CI) one round: a 30,000 round takes minutes.
     const rounds_ = size > TARGET_SIZE ? 1 : ROUNDS;
-    const next = await nextVersion();
     for (let round = 1; round <= rounds_; round++) {
       log(size, `round ${round} of ${rounds_}: bare Astro build…`);
       peers.push(await runAstroPeer(path.join(dirs.content, 'postmortems'), dirs.astro));
       log(size, `bare Astro build: ${figures(peers.at(-1)!.build)}, ${peers.at(-1)!.output.files} files`);
       log(size, `round ${round} of ${rounds_}: Hindsight validate cold and warm, build after validate, full build, rebuilds after an edit and a rename, the next version's build…`);
-      rounds.push(await runHindsight(dirs, next, (step, m) => log(size, `Hindsight ${step}: ${figures(m)}`)));
+      rounds.push(await runHindsight(dirs, (step, m) => log(size, `Hindsight ${step}: ${figures(m)}`)));
     }
     const astro = { build: summarize(peers.map((peer) => peer.build)), output: peers.at(-1)!.output };
     const of = (key: 'validateCold' | 'validateWarm' | 'buildAfterValidate' | 'fullBuild' | 'rebuildAfterEdit' | 'rebuildAfterRename' | 'buildAfterUpgrade') => summarize(rounds.map((r) => r[key]));
