@@ -65,6 +65,14 @@ describe('the shipped site', () => {
     expect(page).toContain('<ol class="timeline">');
   });
 
+  it('shows what a Timeline says besides its entries above the drawn timeline, and the internal parts of a public postmortem marked', async () => {
+    const page = await read(shipped, '/incidents/2014-11-19-azure-storage/');
+    const timeline = page.slice(page.indexOf('id="s-timeline"'), page.indexOf('<ol class="timeline">'));
+    expect(timeline).toContain('Microsoft dates the incident 18 November in Pacific time');
+    expect(page).toContain('<span class="badge visibility-public">Public</span>');
+    expect(page).toMatch(/<div class="internal"><p>Editors' note, not for the public page/);
+  });
+
   it('shows possibly related incidents found by text similarity, and no unrelated ones', async () => {
     const teams = await read(shipped, '/incidents/2020-02-03-microsoft-teams-certificate/');
     const related = teams.slice(teams.indexOf('id="related"'));

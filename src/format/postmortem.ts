@@ -243,7 +243,14 @@ function crossCheck(timeline: readonly TimelineEntry[], raw: Record<string, unkn
 function finish(body: ParsedBody, html: boolean): Pick<Postmortem, 'sections' | 'timeline' | 'remediation' | 'durations'> {
   const { sections, timeline, remediation } = body;
   if (html) {
-    for (const section of sections) section.html = renderNodes(section.nodes);
+    for (const section of sections) {
+      section.html = renderNodes(section.nodes);
+      // The timeline's entries are drawn from the items; what else it holds is shown as written.
+      if (section.key === 'timeline') {
+        const notes = section.nodes.filter((node) => node.type !== 'list' && !(node.type === 'containerDirective' && node.children.every((child) => child.type === 'list')));
+        if (notes.length > 0) section.notes = renderNodes(notes);
+      }
+    }
     const inline = renderInlines([...timeline, ...remediation].map((entry) => entry.text));
     [...timeline, ...remediation].forEach((entry, i) => (entry.html = inline[i]));
   }

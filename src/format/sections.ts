@@ -21,6 +21,11 @@ interface SectionBase {
   at: Position;
   /** Plain text of the section, for search and similarity. */
   text: string;
+  /**
+   * Of the Timeline, when rendered: what it holds besides its list of entries (an introduction,
+   * notes, an internal block of prose), as HTML; the site shows it above the drawn timeline.
+   */
+  notes?: string;
 }
 
 /**

@@ -11,5 +11,8 @@ import { rebaseHtml } from './base.ts';
 /** A section's content, with its links under `base`. */
 export const sectionHtml = (section: Section, base: string) => rebaseHtml(section.html !== undefined ? section.html : renderMarkdown(section.markdown), base);
 
+/** What the Timeline holds besides its entries (see Section.notes), with its links under `base`. */
+export const notesHtml = (section: Section, base: string) => (section.notes === undefined ? undefined : rebaseHtml(section.notes, base));
+
 /** A timeline entry or remediation item, with its links under `base`. */
 export const inlineHtml = (entry: { text: string; html?: string }, base: string) => rebaseHtml(entry.html ?? renderInline(entry.text), base);
