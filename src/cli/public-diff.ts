@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { hasErrors } from '../format/diagnostics.ts';
-import type { LeftOut } from '../format/postmortem.ts';
+import { fieldsLeftOut, valueAt, type LeftOut } from '../format/postmortem.ts';
 import type { Postmortem } from '../knowledge-base/index.ts';
 import { loadKnowledgeBase } from '../knowledge-base/loader.ts';
 import { cacheDirFor } from '../knowledge-base/parse-cache.ts';
@@ -37,15 +37,6 @@ export interface PublicDiffOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const FIELD_NAMES: Record<string, string> = {
-  authors: 'authors',
-  organization: 'organization',
-  tags: 'tags',
-  sources: 'sources',
-  'blast_radius.customers': 'blast_radius.customers',
-  'blast_radius.regions': 'blast_radius.regions',
-};
-
 export async function publicDiff({ cwd, content = 'content', files = [], color = false, env = process.env }: PublicDiffOptions): Promise<CommandResult> {
   const kb = await loadKnowledgeBase(content, { cwd, cacheDir: cacheDirFor(cwd, env) });
   if (hasErrors(kb.diagnostics)) return { status: 1, stderr: 'Some postmortems have errors, so their public versions are unknown; run hindsight validate.\n' };
@@ -64,7 +55,7 @@ export async function publicDiff({ cwd, content = 'content', files = [], color =
       continue;
     }
     publicCount++;
-    const lines = [...fieldsLeftOut(p), ...(p.data.related ?? []).filter((id) => internal.has(id)).map((id) => `related: ${id} (an internal postmortem)`), ...(p.leftOut ?? []).map(describe)];
+    const lines = [...fieldLines(p), ...(p.data.related ?? []).filter((id) => internal.has(id)).map((id) => `related: ${id} (an internal postmortem)`), ...(p.leftOut ?? []).map(describe)];
     out += `${bold(p.file)}\n${lines.length === 0 ? `  ${dim('public as written: nothing is left out.')}\n` : lines.map((line) => `  ${terminalSafe(line).replace(/\n/g, '\n    ')}\n`).join('')}\n`;
   }
   const internalCount = shown.length - publicCount;
@@ -72,17 +63,13 @@ export async function publicDiff({ cwd, content = 'content', files = [], color =
   return { status: 0, stdout: out };
 }
 
-function fieldsLeftOut(p: Postmortem): string[] {
-  const version = p.public;
-  if (!version) return [];
-  const lines: string[] = [];
-  for (const [field, name] of Object.entries(FIELD_NAMES)) {
-    const [first, second] = field.split('.') as [string, string | undefined];
-    const value = (record: Postmortem['data']) => (second === undefined ? (record as Record<string, unknown>)[first] : ((record as Record<string, unknown>)[first] as Record<string, unknown>)[second]);
-    const before = value(p.data);
-    if (before !== undefined && value(version.data) === undefined) lines.push(`${name}: ${Array.isArray(before) ? before.join(', ') : String(before)}`);
-  }
-  return lines;
+/** `field: value` of each internal field the public version leaves out. */
+function fieldLines(p: Postmortem): string[] {
+  if (!p.public) return [];
+  return fieldsLeftOut(p.data, p.public.data).map((field) => {
+    const value = valueAt(p.data, field)!;
+    return `${field}: ${Array.isArray(value) ? value.join(', ') : value}`;
+  });
 }
 
 function describe(part: LeftOut): string {

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FrontMatter } from '../../schemas/frontmatter.ts';
-import { VISIBILITIES, type InternalField, type Visibility } from '../../schemas/visibility.ts';
+import { INTERNAL_FIELDS, VISIBILITIES, type InternalField, type Visibility } from '../../schemas/visibility.ts';
 import { ID_PATTERN, isCalendarDate } from '../../schemas/common.ts';
 import { isTimeZone } from '../../schemas/timezone.ts';
 import type { Catalog } from './vocabulary.ts';
@@ -287,7 +287,7 @@ function publicVersion(input: PublicInput): { postmortem?: Postmortem; redaction
   const { body, parsed, data, raw, yaml, catalog, diagnostics, hidden } = input;
   if (diagnostics.list.some((d) => d.rule === 'internal-fence' || d.rule === 'internal-timestamp')) return undefined;
   const edits: Edit[] = deletions(body, parsed.parts);
-  const place = location(body);
+  const original = location(body);
   const leftOut: LeftOut[] = parsed.parts.map((part) => ({ at: part.at, kind: part.kind, text: body.slice(part.contentStart, part.contentEnd) }));
   const hiddenKeys = [...hidden].filter((f) => f.startsWith('remediation.')).map((f) => f.slice('remediation.'.length));
   for (const details of parsed.details) {
@@ -296,7 +296,7 @@ function publicVersion(input: PublicInput): { postmortem?: Postmortem; redaction
     if (kept.length === details.pairs.length) continue;
     edits.push({ start: details.start, end: details.end, insert: kept.length === 0 ? '' : ` (${kept.map((pair) => body.slice(pair.start, pair.end)).join(', ')})` });
     const dropped = details.pairs.filter((pair) => hiddenKeys.includes(pair.key));
-    leftOut.push({ at: place.toPoint(dropped[0]!.start) ?? { line: 1, column: 1 }, kind: 'details', text: dropped.map((pair) => body.slice(pair.start, pair.end)).join(', ') });
+    leftOut.push({ at: original.toPoint(dropped[0]!.start) ?? { line: 1, column: 1 }, kind: 'details', text: dropped.map((pair) => body.slice(pair.start, pair.end)).join(', ') });
   }
   leftOut.sort((a, b) => a.at.line - b.at.line || a.at.column - b.at.column);
   const stripped = withoutFields(data, hidden);
@@ -307,7 +307,6 @@ function publicVersion(input: PublicInput): { postmortem?: Postmortem; redaction
   });
 
   const { text: publicBody, toOriginal } = applyEdits(body, edits);
-  const original = location(body);
   const mapped = location(publicBody);
   const back = (at: Position): Position => {
     const offset = mapped.toOffset(at);
@@ -350,6 +349,11 @@ function publicVersion(input: PublicInput): { postmortem?: Postmortem; redaction
   return { postmortem: { id: input.id, file: input.file, digest, visibility: 'public', ...finish(version, input.html), data: stripped }, redactions, leftOut };
 }
 
+/** The front-matter fields of `internal_fields` that have a value in `full` and none in its public version `shown`. */
+export function fieldsLeftOut(full: FrontMatter, shown: FrontMatter): InternalField[] {
+  return INTERNAL_FIELDS.filter((field) => !field.startsWith('remediation.') && valueAt(full, field) !== undefined && valueAt(shown, field) === undefined);
+}
+
 /** The front matter without the values of the hidden fields (and without `internal_fields`, which only says what they are). */
 function withoutFields(data: FrontMatter, hidden: ReadonlySet<InternalField>): FrontMatter {
   const present = [...hidden].filter((f) => !f.startsWith('remediation.') && valueAt(data, f) !== undefined);
@@ -362,7 +366,8 @@ function withoutFields(data: FrontMatter, hidden: ReadonlySet<InternalField>): F
   return copy;
 }
 
-function valueAt(data: FrontMatter, field: string): string | string[] | undefined {
+/** The value of a front-matter field of `internal_fields` (`authors`, `blast_radius.customers`), when it has one. */
+export function valueAt(data: FrontMatter, field: string): string | string[] | undefined {
   const [first, second] = field.split('.') as [string, string | undefined];
   const value = second === undefined ? (data as Record<string, unknown>)[first] : ((data as Record<string, unknown>)[first] as Record<string, unknown> | undefined)?.[second];
   return value as string | string[] | undefined;
@@ -370,25 +375,20 @@ function valueAt(data: FrontMatter, field: string): string | string[] | undefine
 
 /** Every text value of the front matter the public sees, with its path. */
 function publicValues(data: FrontMatter): [path: (string | number)[], value: string][] {
-  const found: [(string | number)[], string][] = [];
-  const walk = (value: unknown, path: (string | number)[]) => {
-    if (typeof value === 'string') found.push([path, value]);
-    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k]);
-  };
-  for (const key of ['title', 'summary', 'blast_radius', 'organization', 'tags', 'authors'] as const) walk((data as Record<string, unknown>)[key], [key]);
-  return found;
+  return (['title', 'summary', 'blast_radius', 'organization', 'tags', 'authors'] as const).flatMap((key) => textsOf((data as Record<string, unknown>)[key], [key]));
+}
+
+/** Every text in a YAML value (strings of lists and mappings, at any depth), with its path. */
+function textsOf(value: unknown, path: (string | number)[]): [path: (string | number)[], text: string][] {
+  if (typeof value === 'string') return [[path, value]];
+  if (Array.isArray(value)) return value.flatMap((v, i) => textsOf(v, [...path, i]));
+  if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => textsOf(v, [...path, k]));
+  return [];
 }
 
 function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalog: Catalog, diagnostics: Diagnostics): FrontMatter | undefined {
   // Placeholders first: a field still saying TODO is reported once, as unfinished, with what it expects.
-  const placeholders: (readonly PropertyKey[])[] = [];
-  const findPlaceholders = (value: unknown, path: PropertyKey[]) => {
-    if (typeof value === 'string' && PLACEHOLDER.test(value)) placeholders.push(path);
-    else if (Array.isArray(value)) value.forEach((v, i) => findPlaceholders(v, [...path, i]));
-    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) findPlaceholders(v, [...path, k]);
-  };
-  findPlaceholders(raw, []);
+  const placeholders = textsOf(raw, []).filter(([, value]) => PLACEHOLDER.test(value)).map(([path]) => path);
   for (const path of placeholders) {
     const expected = expectation(catalog.frontMatter, path) ?? expectation(catalog.frontMatter, path.slice(0, -1));
     diagnostics.report('placeholder', yaml.locate(path, 'value'), `\`${fieldName(path)}\` is still a placeholder; expected ${expected ?? 'a real value'}`.replace(/([^.])$/, '$1.'));
