@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKnowledgeBase } from '../src/bench/generate.ts';
+import { sideFolderOf } from '../src/cli/side-folder.ts';
 import { readSealed, writeSealed } from '../src/knowledge-base/durable.ts';
 import type { FaultPoint } from '../src/knowledge-base/fault.ts';
 import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
@@ -87,12 +88,12 @@ function killedBuild(kill: { fault: FaultPoint } | { after: number }): Promise<{
   });
 }
 
-/** The folders beside the output: what builds leave there. */
-const besideOut = async () => (await readdir(tmp)).filter((name) => name.startsWith(`${path.basename(out)}.`));
+/** The folders in the side folder of the output: what builds leave there. */
+const besideOut = async () => (await readdir(sideFolderOf(out)).catch(() => [])).filter((name) => name !== '.gitignore');
 
 /** Back to the state after the v1 build: its site and its cache, nothing beside them. */
 async function restoreV1(): Promise<void> {
-  for (const name of await besideOut()) await rm(path.join(tmp, name), { recursive: true, force: true });
+  await rm(sideFolderOf(out), { recursive: true, force: true });
   await rm(out, { recursive: true, force: true });
   await rm(cache, { recursive: true, force: true });
   await cp(path.join(snapshot, 'out'), out, { recursive: true });
@@ -108,9 +109,9 @@ async function checkKilled(killed: { pid: number }, expected?: 'v1' | 'v2' | 'mi
   if (expected) expect(state).toBe(expected);
   else expect(['v1', 'v2', 'missing']).toContain(state);
   if (state === 'missing') {
-    const [aside, ...others] = (await besideOut()).filter((name) => name.includes(`.previous-${killed.pid}-`));
+    const [aside, ...others] = (await besideOut()).filter((name) => name.startsWith(`previous-${killed.pid}-`));
     expect(others).toEqual([]);
-    expect(whichOf(await siteOf(path.join(tmp, aside!)))).toBe('v1');
+    expect(whichOf(await siteOf(path.join(sideFolderOf(out), aside!)))).toBe('v1');
   }
   await buildSite(content, out, { env: env() });
   expect(whichOf(await siteOf(out))).toBe('v2');

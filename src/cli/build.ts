@@ -1,9 +1,6 @@
-import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-// Tens of thousands of small files are linked and removed synchronously: several times quicker
-// than as many asynchronous calls, and a build has nothing else to do meanwhile.
-import { constants, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { buildDate } from '../analysis/build-date.ts';
 import { possibleRecurrences } from '../analysis/recurrence-check.ts';
@@ -11,10 +8,12 @@ import { hasErrors } from '../format/diagnostics.ts';
 import { loadKnowledgeBase } from '../knowledge-base/loader.ts';
 import { PACKAGE_ROOT } from '../knowledge-base/code-digest.ts';
 import { cacheDirFor } from '../knowledge-base/parse-cache.ts';
-import { readSealed, running, writeSealed } from '../knowledge-base/durable.ts';
+import { readSealed, writeSealed } from '../knowledge-base/durable.ts';
 import { fault } from '../knowledge-base/fault.ts';
 import { loadHistory } from '../knowledge-base/history.ts';
 import { formatPretty } from './reporters.ts';
+import { linkInto, prepareOutput, removeInBackground, swapIn } from './output-folder.ts';
+import { tidySideFolder } from './side-folder.ts';
 import { astroProject } from '../site/astro-project.ts';
 import { startBackground } from '../site/background.ts';
 import { absoluteAddress } from '../site/base.ts';
@@ -27,9 +26,9 @@ export const buildHelp = `Usage: hindsight build [--content DIR] [--out DIR] [--
 
 Validates the content folder and, when it has no error, builds the static site. With any
 error nothing is written and the previous output is left untouched. The new site is made
-beside the output folder and moved in at the end, so a build that is killed leaves the
-previous site whole (past that move, the new one), and the next build clears what it left
-beside it. The same content and build date give byte-identical output. Files that have not changed since the
+beside the output folder, in .<out>.hindsight/ (which git ignores), and moved in at the end,
+so a build that is killed leaves the previous site whole (past that move, the new one), and
+the next build clears what it left there. The same content and build date give byte-identical output. Files that have not changed since the
 last build are not parsed again, and pages that show nothing new are taken as they are from
 the previous output; the cache is in node_modules/.cache/hindsight (HINDSIGHT_CACHE_DIR sets
 another, \`off\` none).
@@ -92,11 +91,8 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
   const contentDir = path.resolve(cwd, content);
   const outDir = path.resolve(cwd, out);
   // The whole new site is made beside the output and swapped in at the end, so a build that
-  // fails or is killed leaves the old site (see the swap below).
-  const partial = `${outDir}.partial-${process.pid}`;
-  // Named for this build alone: the old site of the last build of this process may be going still.
-  const previous = `${outDir}.previous-${process.pid}-${randomBytes(4).toString('hex')}`;
-  removeLeftovers(outDir);
+  // fails or is killed leaves the old site (see output-folder.ts).
+  const output = prepareOutput(outDir);
   // The fingerprints of the pages of the last build into this output folder.
   const record = cacheDir && path.join(cacheDir, 'builds', `${createHash('sha1').update(outDir).digest('hex').slice(0, 16)}.json`);
   const previousBuild = record ? await readRecord(record, outDir) : undefined;
@@ -109,15 +105,17 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
   let plan: Awaited<ReturnType<typeof handedPlan>>;
   let kept = 0;
   let completed = false;
+  // Whether the old site is being removed in the background, which then removes the side folder.
+  let removing = false;
   try {
     // Astro writes its own addresses (`_astro/` assets) under the same base as the pages.
-    await project.inside(() => astroBuild(project.config({ outDir: partial, logLevel: 'warn', base, ...(baseUrl ? { site: absoluteAddress(baseUrl, base, '/') } : {}) })));
+    await project.inside(() => astroBuild(project.config({ outDir: output.partial, logLevel: 'warn', base, ...(baseUrl ? { site: absoluteAddress(baseUrl, base, '/') } : {}) })));
     plan = await handedPlan();
     if (plan && previousBuild && existsSync(outDir)) {
       // Incremental: the pages that show nothing new and the search files written the same are
       // linked from the output into the new site, which is then whole, as a full build's.
       const unchanged = [...plan.pages.keys()].filter((address) => !plan!.render.has(address));
-      linkInto(partial, outDir, [...unchanged.map(outputFile), ...keptSearchFiles()]);
+      linkInto(output.partial, outDir, [...unchanged.map(outputFile), ...keptSearchFiles()]);
       kept = unchanged.length;
     }
     // The record goes before the output changes and the new one comes after: a build killed in
@@ -125,23 +123,17 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
     // page whose fingerprint went from A to B and back would be taken from the output showing B.
     if (record) rmSync(record, { force: true });
     fault('output');
-    // Two renames: the old site moves aside, the new one in. A build killed between them leaves
-    // no output folder, and the next build first moves the old site back (removeLeftovers).
-    const hadOutput = await rename(outDir, previous).then(() => true, (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return false;
-      throw error;
-    });
-    fault('swap');
-    await rename(partial, outDir).catch(async (error: unknown) => {
-      if (hadOutput) await rename(previous, outDir);
-      throw error;
-    });
+    // Two renames (see swapIn): a build killed between them leaves no output folder, and the
+    // next build first moves the old site back.
+    const hadOutput = await swapIn(output);
     if (plan && record) await writeSealed(record, JSON.stringify(Object.fromEntries(plan.pages)), 'record');
     fault('cleanup');
-    if (hadOutput) removeInBackground(previous);
+    if (hadOutput) removeInBackground(output);
+    removing = hadOutput;
     completed = true;
   } finally {
-    await rm(partial, { recursive: true, force: true });
+    await rm(output.partial, { recursive: true, force: true });
+    if (!removing) tidySideFolder(outDir);
     await project.dispose(completed);
   }
   const published = publishedOf(kb).length;
@@ -161,88 +153,4 @@ async function readRecord(record: string, outDir: string): Promise<PreviousBuild
   } catch {
     return undefined;
   }
-}
-
-/**
- * Removes what killed builds into `outDir` left beside it, `<out>.partial-<pid>` (a new site
- * unfinished) and `<out>.previous-<pid>-<n>` (an old site not yet removed), of processes no longer
- * running, or of one that had this process's pid (a container gives every build the same). A
- * build killed between its two renames left no output folder: its old site is moved back first.
- */
-function removeLeftovers(outDir: string): void {
-  const parent = path.dirname(outDir);
-  const prefix = `${path.basename(outDir)}.`;
-  let names: string[];
-  try {
-    names = readdirSync(parent);
-  } catch {
-    return;
-  }
-  const left = names.flatMap((name) => {
-    const match = name.startsWith(prefix) ? /^(partial|previous)-(\d+)(?:-[0-9a-f]+)?$/.exec(name.slice(prefix.length)) : null;
-    const pid = Number(match?.[2]);
-    return match && (pid === process.pid || !running(pid)) ? [{ old: match[1] === 'previous', dir: path.join(parent, name) }] : [];
-  });
-  const restored = existsSync(outDir) ? undefined : left.find((leftover) => leftover.old);
-  if (restored) renameSync(restored.dir, outDir);
-  for (const leftover of left) if (leftover !== restored) rmSync(leftover.dir, { recursive: true, force: true });
-}
-
-/** Why a hard link may not be made where a copy can: another file system, or one without links. */
-const CANNOT_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK']);
-
-/**
- * Links `files` (paths relative to both) of the output folder `from` into the new site `to`,
- * copying them where links cannot be made. A file the build wrote itself is left as written.
- * Measured on ext4 (a shared 2-core VM): 1,842 links of 1,000 postmortems' site in 150-270 ms
- * of a 3.4-4.1 s rebuild; 20,500 files (about 10,000 postmortems) in 0.7 s, up to 2.5 s while
- * other work loads the disk; on tmpfs 0.3 s. One link at a time: 16 asynchronous links at a
- * time took twice as long.
- */
-function linkInto(to: string, from: string, files: readonly string[]): void {
-  const made = new Set<string>();
-  let copy = false;
-  files.forEach((file, n) => {
-    if (n === files.length >> 1) fault('link');
-    const target = path.join(to, file);
-    const folder = path.dirname(target);
-    if (!made.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      made.add(folder);
-    }
-    for (;;) {
-      try {
-        if (copy) copyFileSync(path.join(from, file), target, constants.COPYFILE_EXCL);
-        else linkSync(path.join(from, file), target);
-        return;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? '';
-        if (code === 'EEXIST') return;
-        if (copy || !CANNOT_LINK.has(code)) throw error;
-        copy = true;
-      }
-    }
-  });
-}
-
-/** Removes the folder named by its argument, at the lowest priority (see removeInBackground). */
-const REMOVE = `const fs = require('node:fs'), path = require('node:path');
-try { require('node:os').setPriority(19); } catch {}
-const remove = (dir) => {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) entry.isDirectory() ? remove(path.join(dir, entry.name)) : fs.unlinkSync(path.join(dir, entry.name));
-  fs.rmdirSync(dir);
-};
-try { remove(process.argv[1]); } catch { fs.rmSync(process.argv[1], { recursive: true, force: true }); }`;
-
-/**
- * Removes the old site, once the new one is in, in a process of its own that this one does not
- * wait for: removing 20,500 files (about 10,000 postmortems) took 1.6-1.8 s on ext4 (fs.rmSync
- * about twice that), a fifth of the 7.7 s rebuild at that size, which is to stay under a quarter
- * of a full build. Should it not finish (killed, or never started), the next build removes what
- * is left (removeLeftovers).
- */
-function removeInBackground(dir: string): void {
-  const child = spawn(process.execPath, ['-e', REMOVE, dir], { detached: true, stdio: 'ignore', windowsHide: true });
-  child.on('error', () => {});
-  child.unref();
 }
