@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publicDiff } from '../src/cli/public-diff.ts';
 import { validate } from '../src/cli/validate.ts';
+import { namesIn } from '../src/format/redaction.ts';
 import { buildSite } from './setup/sites.ts';
 
 const FIXTURE = path.resolve(import.meta.dirname, 'fixtures/audience');
@@ -134,4 +135,13 @@ describe('the incremental build', () => {
       for (const name of expected) expect(await readFile(path.join(tmp, 'flip-out', name), 'utf8'), name).toEqual(await readFile(path.join(tmp, 'flip-clean', name), 'utf8'));
     }
   }, 120_000);
+});
+
+describe('the names a customers field gives', () => {
+  it('are its runs of capitalised words, wherever they stand, and not a phrase\'s opening word, acronyms or figures', () => {
+    expect(namesIn('Contoso, Fabrikam and Northwind Traders')).toEqual(['Contoso', 'Fabrikam', 'Northwind Traders']);
+    expect(namesIn('about 4% of EU customers, including Brightwater Logistics; notably Fennimore Analytics')).toEqual(['Brightwater Logistics', 'Fennimore Analytics']);
+    expect(namesIn('Gildenmoor Bank raised a formal complaint')).toEqual(['Gildenmoor Bank']);
+    expect(namesIn('Three enterprise customers in the US')).toEqual([]);
+  });
 });

@@ -120,7 +120,7 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog, {
 
   let data: FrontMatter | undefined;
   if (raw && yaml) {
-    data = checkFrontMatter(raw, yaml, catalog, diagnostics);
+    data = checkFrontMatter(raw, yaml, catalog, diagnostics, text.split('\n'));
     for (const [index, related] of (Array.isArray(raw.related) ? raw.related : []).entries()) {
       if (typeof related === 'string') result.related.push({ id: related, at: yaml.locate(['related', index], 'value') });
     }
@@ -334,11 +334,14 @@ function publicVersion(input: PublicInput): { postmortem?: Postmortem; redaction
 
   // The redaction check reads what the public sees: the public body and the front matter's values.
   const redaction = new Diagnostics(input.file);
-  const bodyText: PublicText = { text: publicBody, what: 'body', at: (offset) => back(mapped.toPoint(offset) ?? { line: 1, column: 1 }) };
+  const bodyText: PublicText = { text: publicBody, what: 'body', fix: 'remove it, or mark it internal with `:internal[…]`', at: (offset) => back(mapped.toPoint(offset) ?? { line: 1, column: 1 }) };
+  const lines = input.text.split('\n');
   const fieldTexts = publicValues(stripped).map(([path, value]): PublicText => {
-    const at = yaml.locate(path, 'value');
-    const single = !value.includes('\n') && input.text.split('\n')[at.line - 1]?.slice(at.column - 1).startsWith(value);
-    return { text: value, what: `\`${path.join('.')}\``, at: (offset) => (single ? { line: at.line, column: at.column + offset } : at) };
+    const field = path[0] === 'blast_radius' ? `blast_radius.${String(path[1])}` : String(path[0]);
+    const fix = (INTERNAL_FIELDS as readonly string[]).includes(field)
+      ? `remove it, or list \`${field}\` in \`internal_fields\` to leave the field out of the public version`
+      : `remove it: \`${field}\` is public, and what only the internal review may say goes in the body, marked \`:internal[…]\``;
+    return { text: value, what: `\`${path.join('.')}\``, fix, at: inValue(lines, yaml.locate(path, 'value'), value) };
   });
   checkRedaction([...fieldTexts, bodyText], names, catalog.settings.internal_patterns ?? [], redaction);
   const redactions = redaction.list;
@@ -347,6 +350,29 @@ function publicVersion(input: PublicInput): { postmortem?: Postmortem; redaction
   if (version === parsed && stripped === data) return { redactions, leftOut };
   const digest = createHash('sha1').update(input.text).update('\u0000public\u0000').update(publicBody).digest('base64url');
   return { postmortem: { id: input.id, file: input.file, digest, visibility: 'public', ...finish(version, input.html), data: stripped }, redactions, leftOut };
+}
+
+/**
+ * Where an offset of a front-matter text `value` is in the file, given the file's `lines` and
+ * where the value starts: the same column on a one-line value as written; in a block or folded
+ * scalar (`>-`, `|`), where the YAML joined or re-indented lines, the place in the file of the
+ * same occurrence of the word at the offset; the value's start when it cannot be found.
+ */
+function inValue(lines: readonly string[], start: Position, value: string): (offset: number) => Position {
+  if (!value.includes('\n') && lines[start.line - 1]?.slice(start.column - 1).startsWith(value)) return (offset) => ({ line: start.line, column: start.column + offset });
+  return (offset) => {
+    const word = /^\S+/.exec(value.slice(offset))?.[0];
+    if (!word) return start;
+    let skip = value.slice(0, offset).split(word).length - 1;
+    for (let n = start.line - 1; n < lines.length; n++) {
+      let column = lines[n]!.indexOf(word, n === start.line - 1 ? start.column - 1 : 0);
+      while (column >= 0) {
+        if (skip-- === 0) return { line: n + 1, column: column + 1 };
+        column = lines[n]!.indexOf(word, column + word.length);
+      }
+    }
+    return start;
+  };
 }
 
 /** The front-matter fields of `internal_fields` that have a value in `full` and none in its public version `shown`. */
@@ -386,12 +412,22 @@ function textsOf(value: unknown, path: (string | number)[]): [path: (string | nu
   return [];
 }
 
-function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalog: Catalog, diagnostics: Diagnostics): FrontMatter | undefined {
+function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalog: Catalog, diagnostics: Diagnostics, lines: readonly string[]): FrontMatter | undefined {
   // Placeholders first: a field still saying TODO is reported once, as unfinished, with what it expects.
   const placeholders = textsOf(raw, []).filter(([, value]) => PLACEHOLDER.test(value)).map(([path]) => path);
   for (const path of placeholders) {
     const expected = expectation(catalog.frontMatter, path) ?? expectation(catalog.frontMatter, path.slice(0, -1));
     diagnostics.report('placeholder', yaml.locate(path, 'value'), `\`${fieldName(path)}\` is still a placeholder; expected ${expected ?? 'a real value'}`.replace(/([^.])$/, '$1.'));
+  }
+  // Internal parts are the body's: in front matter, which is not Markdown, one would be shown as written.
+  for (const [path, value] of textsOf(raw, [])) {
+    const found = INTERNAL_DIRECTIVE.exec(value);
+    if (!found) continue;
+    const part = /^:internal\[[^\]\n]*\]?/.exec(value.slice(found.index))?.[0] ?? found[0].trim();
+    const field = fieldName(path);
+    const key = path[0] === 'blast_radius' ? `blast_radius.${String(path[1])}` : String(path[0]);
+    const instead = (INTERNAL_FIELDS as readonly string[]).includes(key) ? `, or list \`${key}\` in \`internal_fields\` to keep the whole field internal` : '';
+    diagnostics.report('internal-front-matter', inValue(lines, yaml.locate(path, 'value'), value)(found.index + found[0].indexOf(':')), `\`${field}\` holds ${quote(part)}, but internal parts are marked in the body only: front matter is shown as written, in the public version too. Move the internal text into the body${instead}.`);
   }
   const isPlaceholder = (path: readonly PropertyKey[]) => placeholders.some((p) => p.length <= path.length && p.every((s, i) => s === path[i]));
 

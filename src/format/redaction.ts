@@ -9,9 +9,12 @@
  *   as a whole word. The public version leaves those fields out, so a name that is in its text
  *   as well has slipped through.
  *
- * A name in `customers` is a run of capitalised words of its own between commas, `and`, `or`
- * and `;` (`Contoso, Fabrikam and Northwind Traders`); a phrase with digits or more than four
- * words (`about 4% of EU customers`) names no one and is not looked for.
+ * The names in `customers` are its runs of capitalised words (`Northwind Traders`), found in each
+ * phrase between commas, `and`, `or` and `;`: `Contoso, Fabrikam and Northwind Traders`,
+ * `including Brightwater Logistics`, `Gildenmoor Bank complained`. A word counts when it starts
+ * with a capital followed by a small letter, so acronyms (`EU`) and figures name no one; a single
+ * word opening a phrase counts only when it is the whole phrase, so `Three enterprise customers`
+ * names no one either. Tags are keywords, not names, and are not looked for.
  */
 import type { Diagnostics, Position } from './diagnostics.ts';
 import { quote } from './diagnostics.ts';
@@ -23,6 +26,8 @@ export interface PublicText {
   at: (offset: number) => Position;
   /** What the text is, for messages: `the body`, `title`. */
   what: string;
+  /** What to do about what the text holds, for messages: `mark it internal with …`. */
+  fix: string;
 }
 
 export interface InternalNames {
@@ -32,10 +37,11 @@ export interface InternalNames {
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
 
-/** The names a postmortem's internal fields give. */
+/** The names a postmortem's internal fields give (tags are keywords, not names: see above). */
 export function internalNames(fields: Record<string, readonly string[] | string | undefined>): InternalNames {
   const names: InternalNames['names'] = [];
   for (const [field, value] of Object.entries(fields)) {
+    if (field === 'tags') continue;
     for (const written of typeof value === 'string' ? [value] : value ?? []) {
       const candidates = field === 'blast_radius.customers' ? namesIn(written) : [written.trim().replace(/^@/, '')];
       for (const name of candidates) if (name.length >= 3 && !names.some((n) => n.name === name)) names.push({ name, field });
@@ -44,12 +50,19 @@ export function internalNames(fields: Record<string, readonly string[] | string 
   return { names };
 }
 
+/** A word of a name: a capital, then a small letter (see the module's comment). */
+const NAME_RUN = /\p{Lu}\p{Ll}[\p{L}\p{M}'’&.-]*(?:[ \t]+\p{Lu}\p{Ll}[\p{L}\p{M}'’&.-]*)*/gu;
+
 /** The names in a sentence about customers (see the module's comment). */
-function namesIn(text: string): string[] {
+export function namesIn(text: string): string[] {
   return text
     .split(/\s*(?:[,;()]|\band\b|\bor\b)\s*/)
     .map((part) => part.trim())
-    .filter((part) => /^\p{Lu}/u.test(part) && !/\d/.test(part) && part.split(/\s+/).length <= 4);
+    .flatMap((part) =>
+      [...part.matchAll(NAME_RUN)]
+        .filter((run) => run.index > 0 || run[0].includes(' ') || run[0] === part)
+        .map((run) => run[0].replace(/[.'’-]+$/, '')),
+    );
 }
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -57,19 +70,19 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export function checkRedaction(texts: readonly PublicText[], names: InternalNames, patterns: readonly string[], diagnostics: Diagnostics): void {
   const compiled = patterns.map((source) => ({ source, pattern: new RegExp(source, 'gu') }));
   const named = names.names.map(({ name, field }) => ({ name, field, pattern: new RegExp(`(?<![\\p{L}\\p{N}_])${escape(name)}(?![\\p{L}\\p{N}_])`, 'giu') }));
-  for (const { text, at, what } of texts) {
+  for (const { text, at, what, fix } of texts) {
     for (const match of text.matchAll(EMAIL)) {
-      diagnostics.report('redaction-email', at(match.index), `The public version's ${what} holds the e-mail address ${quote(match[0])}; remove it, or mark it internal with \`:internal[…]\`.`);
+      diagnostics.report('redaction-email', at(match.index), `The public version's ${what} holds the e-mail address ${quote(match[0])}; ${fix}.`);
     }
     for (const { source, pattern } of compiled) {
       for (const match of text.matchAll(pattern)) {
         if (match[0] === '') continue;
-        diagnostics.report('redaction-pattern', at(match.index), `The public version's ${what} holds ${quote(match[0])}, which matches \`internal_patterns\` ${quote(source)} of hindsight.yml; remove it, or mark it internal with \`:internal[…]\`.`);
+        diagnostics.report('redaction-pattern', at(match.index), `The public version's ${what} holds ${quote(match[0])}, which matches \`internal_patterns\` ${quote(source)} of hindsight.yml; ${fix}.`);
       }
     }
     for (const { name, field, pattern } of named) {
       for (const match of text.matchAll(pattern)) {
-        diagnostics.report('redaction-name', at(match.index), `The public version's ${what} names ${quote(match[0])}, which \`${field}\` gives and the public version leaves out; remove it, or mark it internal with \`:internal[…]\`.`);
+        diagnostics.report('redaction-name', at(match.index), `The public version's ${what} names ${quote(match[0])}, which \`${field}\` gives and the public version leaves out; ${fix}.`);
       }
     }
   }
