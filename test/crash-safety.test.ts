@@ -15,7 +15,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKnowledgeBase } from '../src/bench/generate.ts';
 import { sideFolderOf } from '../src/cli/side-folder.ts';
-import { readSealed, writeSealed } from '../src/knowledge-base/durable.ts';
+import { readSealed, readSealedFrames, writeSealed, writeSealedFrames } from '../src/knowledge-base/durable.ts';
 import type { FaultPoint } from '../src/knowledge-base/fault.ts';
 import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
 import { BUILD_DATE, buildSite } from './setup/sites.ts';
@@ -220,6 +220,29 @@ describe('caches garbled on disk', () => {
     await writeFile(file, 'not sealed');
     expect(await readSealed(file)).toBeUndefined();
     expect(await readSealed(path.join(tmp, 'sealed', 'missing.bin'))).toBeUndefined();
+  });
+
+  it('read as missing: a file of frames cut short or with a byte changed, and never half handed over', async () => {
+    const file = path.join(tmp, 'sealed', 'frames.bin');
+    const frames = Array.from({ length: 5 }, (_, n) => Buffer.from(`frame ${n}, `.repeat(50 * (n + 1))));
+    const read = async () => {
+      const got: Buffer[] = [];
+      return (await readSealedFrames(file, 'salt', (frame) => got.push(frame))) ? got : undefined;
+    };
+    await writeSealedFrames(file, frames, undefined, 'salt');
+    expect(await read()).toEqual(frames);
+    expect(await readSealedFrames(file, 'other salt', () => expect.unreachable())).toBe(false);
+    const bytes = await readFile(file);
+    await writeFile(file, bytes.subarray(0, bytes.length - 7));
+    expect(await read()).toBeUndefined();
+    bytes.writeUInt8(bytes[bytes.length >> 1]! ^ 1, bytes.length >> 1);
+    await writeFile(file, bytes);
+    expect(await read()).toBeUndefined();
+    // A sealed file of one piece is not a file of frames, nor the other way round.
+    await writeSealed(file, bytes, undefined, 'salt');
+    expect(await read()).toBeUndefined();
+    await writeSealedFrames(file, frames, undefined, 'salt');
+    expect(await readSealed(file, 'salt')).toBeUndefined();
   });
 
   it('give the same knowledge base as no cache', async () => {

@@ -16,6 +16,7 @@ import { linkInto, prepareOutput, removeInBackground, swapIn } from './output-fo
 import { tidySideFolder } from './side-folder.ts';
 import { astroProject } from '../site/astro-project.ts';
 import { startBackground } from '../site/background.ts';
+import { collectGarbage } from '../site/memory.ts';
 import { absoluteAddress } from '../site/base.ts';
 import { handedPlan, handOver, keptSearchFiles, publishedOf } from '../site/data.ts';
 import { outputFile, siteCodeDigest, type PreviousBuild } from '../site/incremental.ts';
@@ -97,10 +98,19 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
   const record = cacheDir && path.join(cacheDir, 'builds', `${createHash('sha1').update(outDir).digest('hex').slice(0, 16)}.json`);
   const previousBuild = record ? await readRecord(record, outDir) : undefined;
   const background = startBackground(publishedOf(kb), kb.catalog);
+  // The worker has its copy of the terms, and no page reads them: 80 MB fewer at 10,000 postmortems.
+  for (const p of kb.postmortems) {
+    p.terms = undefined;
+    if (p.public) p.public.terms = undefined;
+  }
   handOver(contentDir, kb, date, { incremental: record ? { code: await siteCodeDigest(), previous: previousBuild } : undefined, background, base, project: cwd, history: await history });
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build: astroBuild } = await import('astro');
+  // Loading left garbage on the heap (the files' texts, the parse workers' messages): collected
+  // now, before Astro bundles the pages while the background worker makes the search index, the
+  // build's busiest moment for memory (see ../site/memory.ts).
+  collectGarbage();
   const project = await astroProject(outDir, { keep: cacheDir !== undefined, mark: true });
   let plan: Awaited<ReturnType<typeof handedPlan>>;
   let kept = 0;

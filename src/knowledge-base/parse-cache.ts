@@ -30,7 +30,7 @@ import { deserialize, serialize } from 'node:v8';
 import type { CatalogTexts, NamedFile } from './catalog.ts';
 import type { Diagnostic } from '../format/diagnostics.ts';
 import { codeDigest } from './code-digest.ts';
-import { readSealed, writeSealed } from './durable.ts';
+import { readSealed, readSealedFrames, writeSealed, writeSealedFrames } from './durable.ts';
 import type { ParseResult, Postmortem, Profile } from './index.ts';
 
 /** What `validate` needs of the catalogue: its diagnostics, and the files its settings name (checked on disk at every run). */
@@ -148,8 +148,8 @@ export class ParseCache {
     cache.recurrence = outcomes?.recurrence;
     if (withData) {
       await cache.readProfiles();
-      const base = await readPack(path.join(folder, 'data.bin'), results<Stored>, salt);
-      const added = base && (await readPack(path.join(folder, 'data-added.bin'), results<Stored>, salt));
+      const base = await readDataPack(path.join(folder, 'data.bin'), salt);
+      const added = base && (await readDataPack(path.join(folder, 'data-added.bin'), salt));
       cache.base = { id: base?.id, keys: new Set(base?.entries.keys()) };
       cache.stored = base?.entries ?? new Map();
       if (added && added.base === base!.id) for (const [key, stored] of added.entries) cache.stored.set(key, stored);
@@ -301,9 +301,9 @@ export class ParseCache {
     const file = path.join(this.folder, 'data.bin');
     const additions = path.join(this.folder, 'data-added.bin');
     if (this.base.id !== undefined && added.size <= Math.max(ADDITIONS_MIN, this.nextStored.size / 10)) {
-      await writePack(additions, { salt: this.salt, base: this.base.id, entries: added });
+      await writeDataPack(additions, { salt: this.salt, base: this.base.id, entries: added });
     } else {
-      await writePack(file, { salt: this.salt, id: randomUUID(), entries: this.nextStored });
+      await writeDataPack(file, { salt: this.salt, id: randomUUID(), entries: this.nextStored });
       await rm(additions, { force: true });
     }
   }
@@ -313,7 +313,6 @@ const sameAs = ([size, mtimeMs, ctimeMs, ino]: Seen, stats: Stats) => size === s
 
 const isFilesPack = (value: unknown): value is FilesPack => typeof (value as FilesPack | undefined)?.stamp === 'number' && (value as FilesPack).files instanceof Map;
 
-/** A pack as written; undefined when missing, unreadable or not of the expected shape. */
 /** A pack's value when valid; with `salt`, a pack of another salt is dropped unread (see durable.ts). */
 async function readPack<T>(file: string, valid: (value: unknown) => value is T, salt?: string): Promise<T | undefined> {
   try {
@@ -326,6 +325,55 @@ async function readPack<T>(file: string, valid: (value: unknown) => value is T, 
   return undefined;
 }
 
-/** Replaces a pack in one rename, sealed (see durable.ts): a run killed meanwhile leaves the old one. */
-/** Writes a pack, tagged with its salt when it has one, so a reader of other code stops at the tag. */
+/**
+ * Writes a pack, sealed and replaced in one rename (see durable.ts), tagged with its salt when it
+ * has one, so a reader of other code stops at the tag.
+ */
 const writePack = (file: string, value: FilesPack | ResultsPack<unknown>): Promise<void> => writeSealed(file, serialize(value), 'parse-cache', 'salt' in value ? value.salt : '');
+
+/** Entries of a data pack per frame: each frame is serialized and written before the next is made. */
+const ENTRIES_PER_FRAME = 256;
+
+/**
+ * Writes a data pack (or additions pack) in frames (see writeSealedFrames): first the pack
+ * without its entries, then its entries a few hundred at a time, so that no buffer of the whole
+ * pack (hundreds of megabytes at ten thousand postmortems) is ever made.
+ */
+function writeDataPack(file: string, { entries, ...pack }: ResultsPack<Stored>): Promise<void> {
+  function* frames(): Generator<Uint8Array> {
+    yield serialize(pack);
+    let chunk: [string, Stored][] = [];
+    for (const entry of entries) {
+      chunk.push(entry);
+      if (chunk.length === ENTRIES_PER_FRAME) {
+        yield serialize(chunk);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) yield serialize(chunk);
+  }
+  return writeSealedFrames(file, frames(), 'parse-cache', pack.salt);
+}
+
+/** A data pack of `salt`, read frame by frame (see writeDataPack); undefined when missing, of another salt or not whole. */
+async function readDataPack(file: string, salt: string): Promise<ResultsPack<Stored> | undefined> {
+  let pack: ResultsPack<Stored> | undefined;
+  let valid = true;
+  try {
+    const whole = await readSealedFrames(file, salt, (frame) => {
+      if (!valid) return;
+      const value = deserialize(frame) as unknown;
+      if (!pack) {
+        const head = value as Omit<ResultsPack<Stored>, 'entries'> | undefined;
+        if (head?.salt === salt) pack = { ...head, entries: new Map() };
+        else valid = false;
+      } else if (Array.isArray(value)) {
+        for (const [key, stored] of value as [string, Stored][]) pack.entries.set(key, stored);
+      } else valid = false;
+    });
+    return whole && valid ? pack : undefined;
+  } catch {
+    // Written by another version of Node: start over.
+    return undefined;
+  }
+}

@@ -133,6 +133,16 @@ export function buildSearchFiles(postmortems: readonly Searchable[], catalog: Se
  * each edit, whereas this way an edit changes only the shards of the terms of the edited incident.
  */
 export function termShards(documents: readonly DocumentTerms[], sizes = SHARD_SIZES): Pick<SearchFiles, 'manifest' | 'shards'> {
+  const shards: Shard[] = [];
+  return { manifest: eachTermShard(documents, (made) => shards.push(made), sizes), shards };
+}
+
+/**
+ * termShards, each shard handed to `each` as soon as it is made and then let go of: the search
+ * index of ten thousand postmortems is a few hundred megabytes of arrays before it is text, and
+ * the background worker makes it while Astro bundles the pages.
+ */
+export function eachTermShard(documents: readonly DocumentTerms[], each: (shard: Shard) => void, sizes = SHARD_SIZES): Manifest {
   const fields = Object.keys(FIELDS) as SearchField[];
   const F = fields.length;
   const count = documents.length;
@@ -216,13 +226,16 @@ export function termShards(documents: readonly DocumentTerms[], sizes = SHARD_SI
     return result;
   };
 
-  // Sorted by UTF-16 code units, as `<` compares; the built-in order, without a comparator, is quicker.
-  const sorted = [...terms].sort().map((term): ShardTerm => {
-    const id = numbers.get(term)!;
-    return [term, ranks[id]!, fields.map((_, f) => list(id, f))];
-  });
-  const { firsts, shards } = shard(sorted, sizes);
-  return { manifest: { version: 3, documents: count, lengths: totals, shards: firsts, rowsPerFile: ROWS_PER_FILE }, shards };
+  // Sorted by UTF-16 code units, as `<` compares; the built-in order, without a comparator, is
+  // quicker. Each term's postings are made when its shard is.
+  function* sorted(): Generator<ShardTerm> {
+    for (const term of [...terms].sort()) {
+      const id = numbers.get(term)!;
+      yield [term, ranks[id]!, fields.map((_, f) => list(id, f))];
+    }
+  }
+  const firsts = shard(sorted(), sizes, each);
+  return { version: 3, documents: count, lengths: totals, shards: firsts, rowsPerFile: ROWS_PER_FILE };
 }
 
 /** `array` copied into one twice as long, the rest filled with `fill`. */
@@ -275,16 +288,15 @@ const chance = (term: string) => (hash53(term, 1) % 2 ** 32) / 2 ** 32;
  * terms as before, keep their names and their bytes. A term whose shard name is taken (53-bit
  * hashes: in practice never) starts no shard.
  */
-function shard(terms: readonly ShardTerm[], { min, spread, max }: ShardSizes): { firsts: string[]; shards: Shard[] } {
+function shard(terms: Iterable<ShardTerm>, { min, spread, max }: ShardSizes, each: (shard: Shard) => void): string[] {
   const firsts: string[] = [];
-  const shards: Shard[] = [];
   const names = new Set<string>();
   let current: ShardTerm[] = [];
   let size = 0;
   for (const term of terms) {
     const bytes = sizeOf(term);
     if (current.length && (size + bytes > max || (size >= min && chance(term[0]) < bytes / spread)) && !names.has(shardName(term[0]))) {
-      shards.push({ terms: current });
+      each({ terms: current });
       [current, size] = [[], 0];
     }
     if (!current.length) {
@@ -294,8 +306,8 @@ function shard(terms: readonly ShardTerm[], { min, spread, max }: ShardSizes): {
     current.push(term);
     size += bytes;
   }
-  if (current.length) shards.push({ terms: current });
-  return { firsts, shards };
+  if (current.length) each({ terms: current });
+  return firsts;
 }
 
 function facets(postmortems: readonly Searchable[]): Facets {
@@ -334,12 +346,15 @@ export const rowFileCount = (count: number) => Math.ceil(count / ROWS_PER_FILE);
 /** The documents (or postmortems) whose rows file n holds. */
 export const inRowFile = <T>(all: readonly T[], n: number): T[] => all.slice(n * ROWS_PER_FILE, (n + 1) * ROWS_PER_FILE);
 
+/** A term shard as its file's path and text. */
+export const shardFile = (shard: Shard): [file: string, text: string] => [path.join('search', 'terms', `${shardName(shard.terms[0]![0])}.json`), JSON.stringify(shard)];
+
 /** Each given search file as its path and text. */
 export function searchFileTexts({ manifest, shards, documents, facets: facetsOfDocuments }: Partial<SearchFiles>): SearchFileTexts {
   return [
     ...(manifest ? [[path.join('search', 'manifest.json'), JSON.stringify(manifest)] as [string, string]] : []),
     ...(facetsOfDocuments ? [[FACETS_FILE, JSON.stringify(facetsOfDocuments)] as [string, string]] : []),
-    ...(shards ?? []).map((shard): [string, string] => [path.join('search', 'terms', `${shardName(shard.terms[0]![0])}.json`), JSON.stringify(shard)]),
+    ...(shards ?? []).map(shardFile),
     ...Array.from({ length: rowFileCount(documents?.length ?? 0) }, (_, n): [string, string] => [rowFile(n), JSON.stringify(inRowFile(documents!, n))]),
   ];
 }

@@ -7,8 +7,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { similarIncidents, type SimilarIds, type SimilarityInput } from '../analysis/linking.ts';
-import { searchFileTexts, termShards, type SearchFileTexts } from '../search/index-files.ts';
+import { eachTermShard, searchFileTexts, shardFile, type SearchFileTexts } from '../search/index-files.ts';
 import type { DocumentTerms } from '../search/terms.ts';
+import { collectGarbage } from './memory.ts';
 
 /**
  * What the worker gets: plain data, copied to it. The terms follow in a message of their own,
@@ -27,13 +28,28 @@ if (similarity) parentPort!.postMessage({ similar: similarIncidents(similarity) 
 // Messages wait in the queue until similarity is done; the terms come first.
 let shards: SearchFileTexts | undefined;
 parentPort!.on('message', (message: BackgroundMessage) => {
-  if ('terms' in message) shards = searchFileTexts(termShards(message.terms));
-  else {
+  if ('terms' in message) {
+    // Each shard is made into text as soon as it is made: the arrays it was made of go at once.
+    const texts: SearchFileTexts = [];
+    const manifest = eachTermShard(takeTerms(message), (shard) => texts.push(shardFile(shard)));
+    shards = [...searchFileTexts({ manifest }), ...texts];
+    // The terms and the arrays the shards were made of are garbage now, 150 MB at ten thousand
+    // postmortems, and would stay while the files are written, at the build's busiest moment,
+    // as writing allocates little (see memory.ts).
+    collectGarbage();
+  } else {
     const { dir, rows, previous } = message.write;
     parentPort!.postMessage({ kept: writeSearchFiles(dir, [...shards!, ...rows], previous) } satisfies BackgroundReply);
     parentPort!.unref(); // done: let the thread end
   }
 });
+
+/** The terms of a message, taken out of it: the message no longer holds them once they are used. */
+function takeTerms(message: { terms?: DocumentTerms[] }): DocumentTerms[] {
+  const { terms = [] } = message;
+  delete message.terms;
+  return terms;
+}
 
 /**
  * Writes the search files into `siteDir`. With `previous` (the output of the last build, which

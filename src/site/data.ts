@@ -17,6 +17,7 @@ import { lookOf, type Look } from './branding.ts';
 import { trends, type Trends } from '../analysis/metrics.ts';
 import type { Postmortem } from '../knowledge-base/index.ts';
 import type { Background } from './background.ts';
+import { limitHeapGrowth } from './memory.ts';
 import type { Preview } from './preview.ts';
 import { plan, type Plan, type PreviousBuild } from './incremental.ts';
 
@@ -176,6 +177,8 @@ const NO_HISTORY: History = new Map();
 function siteOf({ dir, kb, today, incremental, base = '/', preview, history = NO_HISTORY }: Handed, similar: SimilarIds | undefined): Site {
   let result = built.get(kb);
   if (!result || result.today !== today || result.base !== base || result.history !== history) {
+    // A build renders thousands of pages from here on: the heap is kept near what is live (see memory.ts).
+    if (!preview) limitHeapGrowth();
     const incidents = preview ? kb.postmortems : publishedOf(kb);
     const links = linkPostmortems(incidents, similar);
     const marksInternal = kb.audience === 'internal' && kb.postmortems.some((p) => p.visibility === 'public');
