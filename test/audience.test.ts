@@ -143,5 +143,6 @@ describe('the names a customers field gives', () => {
     expect(namesIn('about 4% of EU customers, including Brightwater Logistics; notably Fennimore Analytics')).toEqual(['Brightwater Logistics', 'Fennimore Analytics']);
     expect(namesIn('Gildenmoor Bank raised a formal complaint')).toEqual(['Gildenmoor Bank']);
     expect(namesIn('Three enterprise customers in the US')).toEqual([]);
+    expect(namesIn("Contoso's EU tenants, O'Brien Logistics and Señor Frog")).toEqual(['Contoso', "O'Brien Logistics", 'Señor Frog']);
   });
 });

@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFile, cp, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -165,6 +165,7 @@ describe('an incremental build', () => {
   // Where each point leaves the output.
   const points: [FaultPoint, 'v1' | 'v2' | 'missing'][] = [
     ['parse-cache', 'v1'],
+    ['data-pack', 'v1'],
     ['link', 'v1'],
     ['output', 'v1'],
     ['swap', 'missing'],
@@ -176,10 +177,20 @@ describe('an incremental build', () => {
     const killed = await killedBuild({ fault: point });
     expect(killed.signal).toBe('SIGKILL');
     await checkKilled(killed, expected);
-    if (point === 'parse-cache' || point === 'record') {
+    if (point === 'parse-cache' || point === 'data-pack' || point === 'record') {
       // The file half written beside the cache is gone with the next write of the same file.
       expect((await readdir(cache, { recursive: true })).filter((name) => name.includes('.partial-'))).toEqual([]);
     }
+  }, 30_000);
+
+  it('takes back the site a build of the previous layout left beside the output when killed between its renames', async () => {
+    await restoreV1();
+    // A process id no process has: its build is over.
+    await rename(out, `${out}.previous-99999999-0a1b`);
+    await mkdir(`${out}.partial-99999999`);
+    await buildSite(content, out, { env: env() });
+    expect(whichOf(await siteOf(out))).toBe('v2');
+    expect((await readdir(tmp)).filter((name) => name.startsWith(`${path.basename(out)}.`))).toEqual([]);
   }, 30_000);
 
   it('killed at random moments leaves v1 or v2, and the next build is right', async () => {

@@ -30,14 +30,22 @@ export interface OutputFolder {
 
 /**
  * Readies the folders of a build into `outDir`: clears what killed builds left (see
- * removeLeftovers) and makes the side folder with its `.gitignore`. Nothing is made in it yet.
+ * removeLeftovers), then makes the folder of the new site, in the side folder with its
+ * `.gitignore` (in that order: the side folder is never without either while the build runs, so
+ * the last build's remover, which removes the side folder once it holds only its `.gitignore`,
+ * cannot take it away from under this one).
  */
 export function prepareOutput(outDir: string): OutputFolder {
-  removeLeftovers(outDir, sideFolderOf(outDir));
-  const side = makeSideFolder(outDir);
+  const side = sideFolderOf(outDir);
+  removeLeftovers(outDir, side, '');
+  // Builds before the side folder left them beside the output: `<out>.partial-<pid>`, `<out>.previous-<pid>-<n>`.
+  removeLeftovers(outDir, path.dirname(outDir), `${path.basename(outDir)}.`);
+  const partial = path.join(side, `partial-${process.pid}`);
+  mkdirSync(partial, { recursive: true });
+  makeSideFolder(outDir);
   return {
     dir: outDir,
-    partial: path.join(side, `partial-${process.pid}`),
+    partial,
     // Named for this build alone: the old site of the last build of this process may be going still.
     previous: path.join(side, `previous-${process.pid}-${randomBytes(4).toString('hex')}`),
   };
@@ -49,6 +57,8 @@ export function prepareOutput(outDir: string): OutputFolder {
  * whether there was an old site (now at `previous`).
  */
 export async function swapIn({ dir, partial, previous }: OutputFolder): Promise<boolean> {
+  // Written again: a remover racing the start of this build may have taken it (see prepareOutput).
+  makeSideFolder(dir);
   const hadOutput = await rename(dir, previous).then(
     () => true,
     (error: NodeJS.ErrnoException) => {
@@ -65,22 +75,23 @@ export async function swapIn({ dir, partial, previous }: OutputFolder): Promise<
 }
 
 /**
- * Removes what killed builds into `outDir` left in its side folder, `partial-<pid>` (a new site
- * unfinished) and `previous-<pid>-<n>` (an old site not yet removed), of processes no longer
- * running, or of one that had this process's pid (a container gives every build the same). A
- * build killed between its two renames left no output folder: its old site is moved back first.
+ * Removes what killed builds into `outDir` left in `folder`, `<prefix>partial-<pid>` (a new site
+ * unfinished) and `<prefix>previous-<pid>-<n>` (an old site not yet removed), of processes no
+ * longer running, or of one that had this process's pid (a container gives every build the
+ * same). A build killed between its two renames left no output folder: its old site is moved
+ * back first.
  */
-function removeLeftovers(outDir: string, side: string): void {
+function removeLeftovers(outDir: string, folder: string, prefix: string): void {
   let names: string[];
   try {
-    names = readdirSync(side);
+    names = readdirSync(folder);
   } catch {
     return;
   }
   const left = names.flatMap((name) => {
-    const match = /^(partial|previous)-(\d+)(?:-[0-9a-f]+)?$/.exec(name);
+    const match = name.startsWith(prefix) ? /^(partial|previous)-(\d+)(?:-[0-9a-f]+)?$/.exec(name.slice(prefix.length)) : null;
     const pid = Number(match?.[2]);
-    return match && (pid === process.pid || !running(pid)) ? [{ old: match[1] === 'previous', dir: path.join(side, name) }] : [];
+    return match && (pid === process.pid || !running(pid)) ? [{ old: match[1] === 'previous', dir: path.join(folder, name) }] : [];
   });
   const restored = existsSync(outDir) ? undefined : left.find((leftover) => leftover.old);
   if (restored) renameSync(restored.dir, outDir);

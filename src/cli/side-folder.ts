@@ -4,7 +4,7 @@
  * `git add -A` from taking in a site being made or removed; it goes away once empty. Shared by
  * the build and the process that removes an old site (remove-old-site.ts).
  */
-import { mkdirSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** What the side folder's `.gitignore` says: ignore everything here, itself included. */
@@ -26,7 +26,7 @@ export function tidySideFolder(outDir: string): void {
   const side = sideFolderOf(outDir);
   try {
     if (readdirSync(side).some((name) => name !== '.gitignore')) return;
-    unlinkSync(path.join(side, '.gitignore'));
+    rmSync(path.join(side, '.gitignore'), { force: true });
     rmdirSync(side);
   } catch {
     // Gone already, or another build is using it.

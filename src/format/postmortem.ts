@@ -337,8 +337,8 @@ function publicVersion(input: PublicInput): { postmortem?: Postmortem; redaction
   const bodyText: PublicText = { text: publicBody, what: 'body', fix: 'remove it, or mark it internal with `:internal[…]`', at: (offset) => back(mapped.toPoint(offset) ?? { line: 1, column: 1 }) };
   const lines = input.text.split('\n');
   const fieldTexts = publicValues(stripped).map(([path, value]): PublicText => {
-    const field = path[0] === 'blast_radius' ? `blast_radius.${String(path[1])}` : String(path[0]);
-    const fix = (INTERNAL_FIELDS as readonly string[]).includes(field)
+    const field = fieldKey(path);
+    const fix = isInternalField(field)
       ? `remove it, or list \`${field}\` in \`internal_fields\` to leave the field out of the public version`
       : `remove it: \`${field}\` is public, and what only the internal review may say goes in the body, marked \`:internal[…]\``;
     return { text: value, what: `\`${path.join('.')}\``, fix, at: inValue(lines, yaml.locate(path, 'value'), value) };
@@ -352,6 +352,11 @@ function publicVersion(input: PublicInput): { postmortem?: Postmortem; redaction
   return { postmortem: { id: input.id, file: input.file, digest, visibility: 'public', ...finish(version, input.html), data: stripped }, redactions, leftOut };
 }
 
+/** The field a path of the front matter is in, as `internal_fields` names it: `authors`, `blast_radius.customers`. */
+const fieldKey = (path: readonly PropertyKey[]): string => (path[0] === 'blast_radius' ? `blast_radius.${String(path[1])}` : String(path[0]));
+
+const isInternalField = (field: string): field is InternalField => (INTERNAL_FIELDS as readonly string[]).includes(field);
+
 /**
  * Where an offset of a front-matter text `value` is in the file, given the file's `lines` and
  * where the value starts: the same column on a one-line value as written; in a block or folded
@@ -360,11 +365,14 @@ function publicVersion(input: PublicInput): { postmortem?: Postmortem; redaction
  */
 function inValue(lines: readonly string[], start: Position, value: string): (offset: number) => Position {
   if (!value.includes('\n') && lines[start.line - 1]?.slice(start.column - 1).startsWith(value)) return (offset) => ({ line: start.line, column: start.column + offset });
+  // Within the front matter only, and after a block scalar's header (`>- # a comment`).
+  const end = lines.indexOf('---', 1);
+  const first = /^[>|]/.test(lines[start.line - 1]?.slice(start.column - 1) ?? '') ? start.line : start.line - 1;
   return (offset) => {
     const word = /^\S+/.exec(value.slice(offset))?.[0];
     if (!word) return start;
     let skip = value.slice(0, offset).split(word).length - 1;
-    for (let n = start.line - 1; n < lines.length; n++) {
+    for (let n = first; n < (end < 0 ? lines.length : end); n++) {
       let column = lines[n]!.indexOf(word, n === start.line - 1 ? start.column - 1 : 0);
       while (column >= 0) {
         if (skip-- === 0) return { line: n + 1, column: column + 1 };
@@ -425,8 +433,8 @@ function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalo
     if (!found) continue;
     const part = /^:internal\[[^\]\n]*\]?/.exec(value.slice(found.index))?.[0] ?? found[0].trim();
     const field = fieldName(path);
-    const key = path[0] === 'blast_radius' ? `blast_radius.${String(path[1])}` : String(path[0]);
-    const instead = (INTERNAL_FIELDS as readonly string[]).includes(key) ? `, or list \`${key}\` in \`internal_fields\` to keep the whole field internal` : '';
+    const key = fieldKey(path);
+    const instead = isInternalField(key) ? `, or list \`${key}\` in \`internal_fields\` to keep the whole field internal` : '';
     diagnostics.report('internal-front-matter', inValue(lines, yaml.locate(path, 'value'), value)(found.index + found[0].indexOf(':')), `\`${field}\` holds ${quote(part)}, but internal parts are marked in the body only: front matter is shown as written, in the public version too. Move the internal text into the body${instead}.`);
   }
   const isPlaceholder = (path: readonly PropertyKey[]) => placeholders.some((p) => p.length <= path.length && p.every((s, i) => s === path[i]));

@@ -11,10 +11,12 @@
  *
  * The names in `customers` are its runs of capitalised words (`Northwind Traders`), found in each
  * phrase between commas, `and`, `or` and `;`: `Contoso, Fabrikam and Northwind Traders`,
- * `including Brightwater Logistics`, `Gildenmoor Bank complained`. A word counts when it starts
- * with a capital followed by a small letter, so acronyms (`EU`) and figures name no one; a single
- * word opening a phrase counts only when it is the whole phrase, so `Three enterprise customers`
- * names no one either. Tags are keywords, not names, and are not looked for.
+ * `including Brightwater Logistics`, `Gildenmoor Bank complained`, `Contoso's EU tenants`. A word
+ * counts when it starts with a capital followed by a small letter (`O'Brien` too), so acronyms
+ * (`EU`) and figures name no one; a single word opening a phrase counts only when it is the whole
+ * phrase or possessive, so `Three enterprise customers` names no one either. Being proper nouns,
+ * they are looked for as written, capitals included: `customers in Europe` makes `Europe` a
+ * name, but not `europe`. Tags are keywords, not names, and are not looked for.
  */
 import type { Diagnostics, Position } from './diagnostics.ts';
 import { quote } from './diagnostics.ts';
@@ -51,17 +53,20 @@ export function internalNames(fields: Record<string, readonly string[] | string 
 }
 
 /** A word of a name: a capital, then a small letter (see the module's comment). */
-const NAME_RUN = /\p{Lu}\p{Ll}[\p{L}\p{M}'’&.-]*(?:[ \t]+\p{Lu}\p{Ll}[\p{L}\p{M}'’&.-]*)*/gu;
+const NAME_WORD = String.raw`\p{Lu}(?:['’]\p{Lu})?\p{Ll}[\p{L}\p{M}'’&.-]*`;
+const NAME_RUN = new RegExp(`${NAME_WORD}(?:[ \t]+${NAME_WORD})*`, 'gu');
+/** Where a sentence about customers splits into phrases. */
+const PHRASES = /\s*(?:[,;()]|(?<![\p{L}\p{N}])(?:and|or)(?![\p{L}\p{N}]))\s*/u;
 
 /** The names in a sentence about customers (see the module's comment). */
 export function namesIn(text: string): string[] {
   return text
-    .split(/\s*(?:[,;()]|\band\b|\bor\b)\s*/)
+    .split(PHRASES)
     .map((part) => part.trim())
     .flatMap((part) =>
       [...part.matchAll(NAME_RUN)]
-        .filter((run) => run.index > 0 || run[0].includes(' ') || run[0] === part)
-        .map((run) => run[0].replace(/[.'’-]+$/, '')),
+        .filter((run) => run.index > 0 || run[0].includes(' ') || run[0] === part || /['’]s$/.test(run[0]))
+        .map((run) => run[0].replace(/['’]s$/, '').replace(/[.'’-]+$/, '')),
     );
 }
 
@@ -69,7 +74,8 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function checkRedaction(texts: readonly PublicText[], names: InternalNames, patterns: readonly string[], diagnostics: Diagnostics): void {
   const compiled = patterns.map((source) => ({ source, pattern: new RegExp(source, 'gu') }));
-  const named = names.names.map(({ name, field }) => ({ name, field, pattern: new RegExp(`(?<![\\p{L}\\p{N}_])${escape(name)}(?![\\p{L}\\p{N}_])`, 'giu') }));
+  // A customer's name is a proper noun, looked for as written; other fields' values in any case.
+  const named = names.names.map(({ name, field }) => ({ name, field, pattern: new RegExp(`(?<![\\p{L}\\p{N}_])${escape(name)}(?![\\p{L}\\p{N}_])`, field === 'blast_radius.customers' ? 'gu' : 'giu') }));
   for (const { text, at, what, fix } of texts) {
     for (const match of text.matchAll(EMAIL)) {
       diagnostics.report('redaction-email', at(match.index), `The public version's ${what} holds the e-mail address ${quote(match[0])}; ${fix}.`);

@@ -352,7 +352,7 @@ function writeDataPack(file: string, { entries, ...pack }: ResultsPack<Stored>):
     }
     if (chunk.length > 0) yield serialize(chunk);
   }
-  return writeSealedFrames(file, frames(), 'parse-cache', pack.salt);
+  return writeSealedFrames(file, frames(), 'data-pack', pack.salt);
 }
 
 /** A data pack of `salt`, read frame by frame (see writeDataPack); undefined when missing, of another salt or not whole. */
