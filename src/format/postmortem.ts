@@ -120,7 +120,7 @@ export function parsePostmortem(input: string, file: string, catalog: Catalog, {
 
   let data: FrontMatter | undefined;
   if (raw && yaml) {
-    data = checkFrontMatter(raw, yaml, catalog, diagnostics, text.split('\n'));
+    data = checkFrontMatter(raw, yaml, catalog, diagnostics, text);
     for (const [index, related] of (Array.isArray(raw.related) ? raw.related : []).entries()) {
       if (typeof related === 'string') result.related.push({ id: related, at: yaml.locate(['related', index], 'value') });
     }
@@ -420,17 +420,21 @@ function textsOf(value: unknown, path: (string | number)[]): [path: (string | nu
   return [];
 }
 
-function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalog: Catalog, diagnostics: Diagnostics, lines: readonly string[]): FrontMatter | undefined {
+function checkFrontMatter(raw: Record<string, unknown>, yaml: YamlResult, catalog: Catalog, diagnostics: Diagnostics, text: string): FrontMatter | undefined {
+  const texts = textsOf(raw, []);
   // Placeholders first: a field still saying TODO is reported once, as unfinished, with what it expects.
-  const placeholders = textsOf(raw, []).filter(([, value]) => PLACEHOLDER.test(value)).map(([path]) => path);
+  const placeholders = texts.filter(([, value]) => PLACEHOLDER.test(value)).map(([path]) => path);
   for (const path of placeholders) {
     const expected = expectation(catalog.frontMatter, path) ?? expectation(catalog.frontMatter, path.slice(0, -1));
     diagnostics.report('placeholder', yaml.locate(path, 'value'), `\`${fieldName(path)}\` is still a placeholder; expected ${expected ?? 'a real value'}`.replace(/([^.])$/, '$1.'));
   }
   // Internal parts are the body's: in front matter, which is not Markdown, one would be shown as written.
-  for (const [path, value] of textsOf(raw, [])) {
+  // The file's lines, split only for such a report: every file is parsed, few hold one.
+  let lines: string[] | undefined;
+  for (const [path, value] of texts) {
     const found = INTERNAL_DIRECTIVE.exec(value);
     if (!found) continue;
+    lines ??= text.split('\n');
     const part = /^:internal\[[^\]\n]*\]?/.exec(value.slice(found.index))?.[0] ?? found[0].trim();
     const field = fieldName(path);
     const key = fieldKey(path);
