@@ -3,7 +3,7 @@ import lunr from 'lunr';
 import { describe, expect, it } from 'vitest';
 import { lunrIndex } from '../src/search/index-files.ts';
 import { queryTerms, search, snippet } from '../src/search/query.ts';
-import { countWords, words } from '../src/search/terms.ts';
+import { aboutTerms, countWords, words } from '../src/search/terms.ts';
 import { catalog } from './helpers/catalog.ts';
 import { makePostmortem } from './helpers/postmortems.ts';
 
@@ -95,6 +95,32 @@ describe('counting words', () => {
         expect([...countWords(t)]).toEqual(counted(t));
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe('the terms of what an incident was about', () => {
+  /** As lunr would count them: its tokenizer, its pipeline, then similarity's filter, in a second map. */
+  const counted = (text: string): [string, number[]] => {
+    const pipeline = new lunr.Pipeline();
+    pipeline.add(lunr.trimmer, lunr.stopWordFilter, lunr.stemmer);
+    const counts = new Map<string, number>();
+    for (const token of pipeline.run(lunr.tokenizer(text))) {
+      const term = token.toString();
+      if (term.length > 1 && !/^\d+$/.test(term)) counts.set(term, (counts.get(term) ?? 0) + 1);
+    }
+    return [[...counts.keys()].join(' '), [...counts.values()]];
+  };
+  const word = fc.constantFrom('the', 'Failover', 'failovers', 'failing', 'a', '7', '42', 'x1', 'DNS', 'dns’', 'rolled', 'rollout', 'Rollouts', 'région', 'and', '-', '--', '“quoted”');
+  const text = fc.array(fc.tuple(word, fc.constantFrom(' ', '\n', '-', ' - ', '\t')), { maxLength: 30 }).map((parts) => parts.flat().join(''));
+
+  it('are lunr’s terms with their counts, in order of first use, text after text', () => {
+    fc.assert(
+      fc.property(text, text, text, (title, summary, rootCause) => {
+        const p = { data: { title, summary }, sections: [{ key: 'root cause', text: rootCause }] } as Parameters<typeof aboutTerms>[0];
+        expect(aboutTerms(p)).toEqual(counted(`${title}\n${summary}\n${rootCause}`));
+      }),
+      { numRuns: 2000 },
     );
   });
 });

@@ -191,20 +191,52 @@ export function indexTerm(word: string): string | undefined {
 const LUNR_SEPARATOR = lunr.tokenizer.separator;
 
 /**
+ * The vocabulary of what incidents are about, on this thread: every word met, to the number of
+ * its term, or -1 for a word similarity leaves out (a stop word, a single character, a number);
+ * and every term by its number. Each word of a text is looked up once, and its term counted by
+ * number: counting the words of each text first, then their terms in a second map, took half as
+ * long again over the title, summary and root cause of every postmortem (docs/profiles.md).
+ */
+const aboutWords = new Map<string, number>();
+const aboutTermIds = new Map<string, number>();
+const aboutTermList: string[] = [];
+/** By term number: how often the text being counted has used it so far (zero between texts). */
+let tally = new Uint32Array(1024);
+
+function aboutTermNumber(word: string): number {
+  const term = indexTerm(word);
+  let id = -1;
+  if (term !== undefined && term.length > 1 && !/^\d+$/.test(term)) {
+    id = aboutTermIds.get(term) ?? aboutTermList.push(term) - 1;
+    aboutTermIds.set(term, id);
+    if (id === tally.length) {
+      const larger = new Uint32Array(2 * tally.length);
+      larger.set(tally);
+      tally = larger;
+    }
+  }
+  aboutWords.set(word, id);
+  return id;
+}
+
+/**
  * Terms of a text with their counts, in order of first use: lunr's own tokenizer and the
- * index's terms, so similarity and search agree on what a word is. Words are counted first and
- * each distinct word made a term once.
+ * index's terms, so similarity and search agree on what a word is.
  */
 function countedTerms(text: string): TermCounts {
-  const words = new Map<string, number>();
+  const used: number[] = [];
   // As lunr.tokenizer splits a string, without making a token object of each word.
-  for (const word of text.toLowerCase().split(LUNR_SEPARATOR)) if (word !== '') words.set(word, (words.get(word) ?? 0) + 1);
-  const counts = new Map<string, number>();
-  for (const [word, n] of words) {
-    const term = indexTerm(word);
-    if (term !== undefined && term.length > 1 && !/^\d+$/.test(term)) counts.set(term, (counts.get(term) ?? 0) + n);
+  for (const word of text.toLowerCase().split(LUNR_SEPARATOR)) {
+    if (word === '') continue;
+    const id = aboutWords.get(word) ?? aboutTermNumber(word);
+    if (id !== -1 && tally[id]++ === 0) used.push(id);
   }
-  return [[...counts.keys()].join(' '), [...counts.values()]];
+  const counts = used.map((id) => {
+    const count = tally[id]!;
+    tally[id] = 0;
+    return count;
+  });
+  return [used.map((id) => aboutTermList[id]).join(' '), counts];
 }
 
 /** The text that says what an incident was about: its summary and root cause. */
