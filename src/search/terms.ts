@@ -36,16 +36,11 @@ function isWordCode(code: number): boolean {
 }
 
 /**
- * The words of `indexable(text)`, each with how many times it occurs, in order of first use.
- * What `[...text.matchAll(WORD)]` finds, lowercased (a property test holds it to that), read a
- * character at a time: several times quicker on the full text of every postmortem.
+ * Calls `visit` with each word of `indexable(text)`, in order: what `[...text.matchAll(WORD)]`
+ * finds, lowercased (a property test holds `countWords` to that), read a character at a time:
+ * several times quicker on the full text of every postmortem.
  */
-export function countWords(text: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  const add = (start: number, end: number, lower: boolean) => {
-    const word = lower ? text.slice(start, end) : text.slice(start, end).toLowerCase();
-    counts.set(word, (counts.get(word) ?? 0) + 1);
-  };
+function forEachWord(text: string, visit: (word: string) => void): void {
   let start = -1;
   let lower = true; // the word so far has only ASCII lowercase letters and digits: nothing to lowercase
   for (let i = 0; i < text.length; i++) {
@@ -58,12 +53,18 @@ export function countWords(text: string): Map<string, number> {
       }
       if (code >= 128 || (code >= 65 && code <= 90)) lower = false;
     } else if (start !== -1) {
-      add(start, i, lower);
+      visit(lower ? text.slice(start, i) : text.slice(start, i).toLowerCase());
       start = -1;
     }
     if (code > 0xffff) i++;
   }
-  if (start !== -1) add(start, text.length, lower);
+  if (start !== -1) visit(lower ? text.slice(start) : text.slice(start).toLowerCase());
+}
+
+/** The words of `indexable(text)`, each with how many times it occurs, in order of first use. */
+export function countWords(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  forEachWord(text, (word) => counts.set(word, (counts.get(word) ?? 0) + 1));
   return counts;
 }
 
@@ -155,15 +156,9 @@ export function fieldTexts(p: Countable, catalog: SearchCatalog): Record<SearchF
  */
 export function documentTerms(p: Countable, catalog: SearchCatalog): DocumentTerms {
   const sources = fieldSources(p, catalog);
-  // Words are counted first and each distinct word made a term once: the first word of a term
-  // in order of first use is where the term is first used, so terms keep lunr's order.
   const counted = (text: string): TermCounts => {
-    const counts = new Map<string, number>();
-    for (const [word, n] of countWords(text)) {
-      const term = indexTerm(word);
-      if (term !== undefined) counts.set(term, (counts.get(term) ?? 0) + n);
-    }
-    return [[...counts.keys()].join(' '), [...counts.values()]];
+    forEachWord(text, searchVocabulary.add);
+    return searchVocabulary.take();
   };
   return Object.fromEntries(Object.keys(FIELDS).map((field) => [field, counted(sources[field as SearchField])])) as DocumentTerms;
 }
@@ -191,52 +186,79 @@ export function indexTerm(word: string): string | undefined {
 const LUNR_SEPARATOR = lunr.tokenizer.separator;
 
 /**
- * The vocabulary of what incidents are about, on this thread: every word met, to the number of
- * its term, or -1 for a word similarity leaves out (a stop word, a single character, a number);
- * and every term by its number. Each word of a text is looked up once, and its term counted by
- * number: counting the words of each text first, then their terms in a second map, took half as
- * long again over the title, summary and root cause of every postmortem (docs/profiles.md).
+ * Terms counted text by text, numbered on this thread: every word met maps to the number of its
+ * term, or to -1 for a word left out, and each text's terms are tallied by number. Each word of
+ * a text is looked up once: counting the words of each text in a map first, then their terms
+ * in another, took half as long again (docs/profiles.md).
  */
-const aboutWords = new Map<string, number>();
-const aboutTermIds = new Map<string, number>();
-const aboutTermList: string[] = [];
-/** By term number: how often the text being counted has used it so far (zero between texts). */
-let tally = new Uint32Array(1024);
+class Vocabulary {
+  private readonly words = new Map<string, number>();
+  private readonly ids = new Map<string, number>();
+  private readonly terms: string[] = [];
+  /** By term number: how often the text being counted has used it so far (zero between texts). */
+  private tally = new Uint32Array(1024);
+  /** The terms the text being counted has used, by number, in order of first use. */
+  private used: number[] = [];
 
-function aboutTermNumber(word: string): number {
-  const term = indexTerm(word);
-  let id = -1;
-  if (term !== undefined && term.length > 1 && !/^\d+$/.test(term)) {
-    id = aboutTermIds.get(term) ?? aboutTermList.push(term) - 1;
-    aboutTermIds.set(term, id);
-    if (id === tally.length) {
-      const larger = new Uint32Array(2 * tally.length);
-      larger.set(tally);
-      tally = larger;
-    }
+  /** A word's term, or undefined to leave the word out. */
+  private readonly termOf: (word: string) => string | undefined;
+
+  constructor(termOf: (word: string) => string | undefined) {
+    this.termOf = termOf;
   }
-  aboutWords.set(word, id);
-  return id;
+
+  /** Counts a word of the text being counted. */
+  readonly add = (word: string): void => {
+    let id = this.words.get(word);
+    if (id === undefined) id = this.number(word);
+    if (id !== -1 && this.tally[id]!++ === 0) this.used.push(id);
+  };
+
+  /** The terms of the text counted since the last call, with their counts, in order of first use. */
+  take(): TermCounts {
+    const used = this.used;
+    this.used = [];
+    const counts = used.map((id) => {
+      const count = this.tally[id]!;
+      this.tally[id] = 0;
+      return count;
+    });
+    return [used.map((id) => this.terms[id]).join(' '), counts];
+  }
+
+  private number(word: string): number {
+    const term = this.termOf(word);
+    let id = -1;
+    if (term !== undefined) {
+      id = this.ids.get(term) ?? this.terms.push(term) - 1;
+      this.ids.set(term, id);
+      if (id === this.tally.length) {
+        const larger = new Uint32Array(2 * this.tally.length);
+        larger.set(this.tally);
+        this.tally = larger;
+      }
+    }
+    this.words.set(word, id);
+    return id;
+  }
 }
+
+/** The index's terms. */
+const searchVocabulary = new Vocabulary(indexTerm);
+/** What similarity counts: the index's terms but single characters and numbers. */
+const aboutVocabulary = new Vocabulary((word) => {
+  const term = indexTerm(word);
+  return term !== undefined && term.length > 1 && !/^\d+$/.test(term) ? term : undefined;
+});
 
 /**
  * Terms of a text with their counts, in order of first use: lunr's own tokenizer and the
  * index's terms, so similarity and search agree on what a word is.
  */
 function countedTerms(text: string): TermCounts {
-  const used: number[] = [];
   // As lunr.tokenizer splits a string, without making a token object of each word.
-  for (const word of text.toLowerCase().split(LUNR_SEPARATOR)) {
-    if (word === '') continue;
-    const id = aboutWords.get(word) ?? aboutTermNumber(word);
-    if (id !== -1 && tally[id]++ === 0) used.push(id);
-  }
-  const counts = used.map((id) => {
-    const count = tally[id]!;
-    tally[id] = 0;
-    return count;
-  });
-  return [used.map((id) => aboutTermList[id]).join(' '), counts];
+  for (const word of text.toLowerCase().split(LUNR_SEPARATOR)) if (word !== '') aboutVocabulary.add(word);
+  return aboutVocabulary.take();
 }
 
 /** The text that says what an incident was about: its summary and root cause. */
