@@ -165,6 +165,11 @@ describe('hindsight build', () => {
         ['2014-11-19-azure-storage', edit('2014-11-19-azure-storage', (t) => t.replace('## Root cause\n\n', '## Root cause\n\nOne more sentence of the body. ')), /, (5[123]) of 54 pages, exports and search rows unchanged/],
         ['2012-02-29-azure-leap-day', edit('2012-02-29-azure-leap-day', (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)')), /unchanged/],
         ['2013-02-22-azure-storage-certificate', edit('2013-02-22-azure-storage-certificate', (t) => t.replace('- [ ]', '- [x]')), /unchanged/],
+        // Every postmortem internal, then one public: every incident page now says which the public
+        // site has, then no longer.
+        ['hindsight.yml', async () => writeFile(path.join(content, 'hindsight.yml'), (await readFile(path.join(content, 'hindsight.yml'), 'utf8')).replace(/^visibility: public$/m, 'visibility: internal')), /^Built 14 incident pages into [^,]*\.$/m],
+        ['2014-11-19-azure-storage made public', edit('2014-11-19-azure-storage', (t) => t.replace(/^status: published$/m, 'status: published\nvisibility: public')), /^Built 14 incident pages into [^,]*\.$/m],
+        ['2014-11-19-azure-storage internal again', edit('2014-11-19-azure-storage', (t) => t.replace('\nvisibility: public', '')), /^Built 14 incident pages into [^,]*\.$/m],
         [`${copy} added`, async () => writeFile(file(copy), await readFile(file('2017-01-01-cloudflare-leap-second'), 'utf8')), /^Built 15 incident pages/m],
         [`${copy} removed`, async () => rm(file(copy)), /^Built 14 incident pages/m],
       ];

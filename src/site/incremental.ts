@@ -9,7 +9,7 @@
  * remediation and timeline figures, never its body. The exports show those facts of every
  * incident, so they share one fingerprint of all of them; a file of search result rows has one
  * of the text of its postmortems. Everything the whole site shares goes into a salt: Hindsight's own code,
- * the catalogue, the build date, the base the site is served under (every link), the number of incidents (the footer),
+ * whether the pages mark what the public site leaves out, the catalogue, the build date, the base the site is served under (every link), the number of incidents (the footer),
  * the logo (whose address names its content) and the content of the component overrides and the files they import. A page is rendered when its fingerprint differs from the one of the previous build,
  * or that build's file is missing. A test checks an incremental build against a clean one,
  * byte for byte, after edits of a body, a title and a date.
@@ -68,6 +68,8 @@ export interface Planned {
   look: Look;
   /** Each postmortem's revisions in git: its page shows them. */
   history?: History;
+  /** Whether pages mark what the public site leaves out: one postmortem made public or internal changes every incident page. */
+  marksInternal?: boolean;
 }
 
 /**
@@ -76,7 +78,7 @@ export interface Planned {
  */
 export function plan(s: Planned, code: string, previous: PreviousBuild | undefined, siteFiles: readonly string[] = []): Plan {
   const userFiles = [...siteFiles].sort().map((file) => [file, existsSync(file) ? createHash('sha1').update(readFileSync(file)).digest('base64url') : null]);
-  const salt = hash([code, s.kb.audience, s.kb.catalog.settings, [...(s.kb.catalog.causes ?? [])], [...(s.kb.catalog.services ?? [])], s.today, s.base, s.incidents.length, s.look, userFiles]);
+  const salt = hash([code, s.kb.audience, s.marksInternal ?? false, s.kb.catalog.settings, [...(s.kb.catalog.causes ?? [])], [...(s.kb.catalog.services ?? [])], s.today, s.base, s.incidents.length, s.look, userFiles]);
   const cards = new Map<Postmortem, string>();
   /** What an incident list shows of an incident. */
   const card = (p: Postmortem) => {
@@ -98,9 +100,13 @@ export function plan(s: Planned, code: string, previous: PreviousBuild | undefin
         recurrences(p, links, SHOWN_PER_CAUSE).map((r) => [r.cause, r.earlierCount, r.laterCount, r.earlier.map((e) => [card(e.postmortem), e.remediation]), r.later.map(card)]),
         (links.related.get(p.id) ?? []).map(card),
         (links.similar.get(p.id) ?? []).map((x) => card(x.postmortem)),
+        // The nearest ones are listed, and how many there are in all is said.
         (links.whileOpen.get(p.id) ?? []).map((w) => [w.cause, card(w.earlier)]),
+        links.whileOpenCount.get(p.id) ?? 0,
         (links.reopenedBy.get(p.id) ?? []).map((w) => [w.cause, card(w.later)]),
+        links.reopenedCount.get(p.id) ?? 0,
         (links.afterDeclined.get(p.id) ?? []).map((w) => [w.cause, card(w.earlier)]),
+        links.afterDeclinedCount.get(p.id) ?? 0,
       ]),
     );
   }
