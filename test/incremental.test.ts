@@ -45,4 +45,20 @@ describe('the plan of an incremental build', () => {
     expect(made.render.has('/incidents/later/')).toBe(true);
     expect(made.render.has(`/incidents/early-${2 * WHILE_OPEN_KEPT + 4}/`)).toBe(false);
   });
+
+  it('renders again the exports and the lists when an incident\'s start moves but its first timeline entry does not', async () => {
+    // Lists and "recurred while open" go by when impact started, the `[start]` entry.
+    const a = makePostmortem({ id: 'a', date: '2024-03-02', start: '05:00', ...words(1), items: [{ done: false, due: '2030-01-01' }] });
+    const b = (start: string, end: string) =>
+      makePostmortem({
+        id: 'b',
+        date: '2024-03-02',
+        ...words(2),
+        timeline: ['2024-03-02 01:00 UTC — A deploy starts.', `2024-03-02 ${start} UTC — [start] Impact begins.`, `2024-03-02 ${end} UTC — [resolved] Impact ends.`],
+      });
+    const first = await planned([a, b('02:00', '03:00')]);
+    // B now starts after A, whose remediation is open: B recurred while it was.
+    const { made } = await planned([a, b('09:00', '10:00')], first.next);
+    for (const address of ['/api/incidents.json', '/incidents.csv', '/incidents/a/', '/incidents/b/']) expect(made.render.has(address), address).toBe(true);
+  });
 });

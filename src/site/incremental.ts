@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { codeDigest } from '../knowledge-base/code-digest.ts';
-import { recurrences, type Links } from '../analysis/linking.ts';
+import { recurrences, startOf, type Links } from '../analysis/linking.ts';
 import type { KnowledgeBase, Postmortem } from '../knowledge-base/index.ts';
 import { inRowFile, rowFileCount } from '../search/index-files.ts';
 import type { History } from '../knowledge-base/history.ts';
@@ -80,10 +80,10 @@ export function plan(s: Planned, code: string, previous: PreviousBuild | undefin
   const userFiles = [...siteFiles].sort().map((file) => [file, existsSync(file) ? createHash('sha1').update(readFileSync(file)).digest('base64url') : null]);
   const salt = hash([code, s.kb.audience, s.marksInternal ?? false, s.kb.catalog.settings, [...(s.kb.catalog.causes ?? [])], [...(s.kb.catalog.services ?? [])], s.today, s.base, s.incidents.length, s.look, userFiles]);
   const cards = new Map<Postmortem, string>();
-  /** What an incident list shows of an incident. */
+  /** What an incident list shows of an incident, and what orders lists: when impact started. */
   const card = (p: Postmortem) => {
     let value = cards.get(p);
-    if (value === undefined) cards.set(p, (value = hash([p.id, p.data, p.remediation.map((r) => [r.done, r.due, r.owner, r.text, r.ticket, r.type, r.doneOn, r.declined]), p.durations, p.timeline[0]?.time])));
+    if (value === undefined) cards.set(p, (value = hash([p.id, p.data, p.remediation.map((r) => [r.done, r.due, r.owner, r.text, r.ticket, r.type, r.doneOn, r.declined]), p.durations, p.timeline[0]?.time, startOf(p)])));
     return value;
   };
   const pages = new Map<string, string>();
