@@ -177,11 +177,18 @@ export function indexTerm(word: string): string | undefined {
   let term = indexed.get(word);
   if (term === undefined) {
     const [token] = pipeline.run([new lunr.Token(word, {})]);
-    term = token?.toString() ?? null;
-    indexed.set(word, term);
+    term = token === undefined ? null : own(token.toString());
+    indexed.set(own(word), term);
   }
   return term ?? undefined;
 }
+
+/**
+ * `text` as a string of its own. V8 makes a substring of 13 characters or more a view into the
+ * text it was cut from: kept in a table for the life of the thread (the dev server's, say), a
+ * word would keep the whole text it came from alive.
+ */
+const own = (text: string) => (text.length < 13 ? text : [...text].join(''));
 
 const LUNR_SEPARATOR = lunr.tokenizer.separator;
 
@@ -238,7 +245,7 @@ class Vocabulary {
         this.tally = larger;
       }
     }
-    this.words.set(word, id);
+    this.words.set(own(word), id);
     return id;
   }
 }
