@@ -14,6 +14,7 @@ import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
 import { buildSearchFiles, lunrIndex, ROWS_PER_FILE, searchFileTexts, SHARD_SIZES, termShards, type SearchFiles, type ShardSizes } from '../src/search/index-files.ts';
 import { assemble, search, shardName, shardsFor } from '../src/search/query.ts';
 import { words, type DocumentTerms } from '../src/search/terms.ts';
+import { unpackSearchTerms } from '../src/knowledge-base/search-terms.ts';
 
 let dir: string;
 let kb: KnowledgeBase;
@@ -89,7 +90,7 @@ describe('the sharded search index', () => {
   });
 
   it('changes, after an edit of one incident, only the shards of its terms', () => {
-    const documents = kb.postmortems.map((p) => p.terms!.search);
+    const documents = kb.postmortems.map((p) => unpackSearchTerms(p.terms!.search));
     const before = termShards(documents);
     // Incident 120 gets a longer body: words it already had, once more each, and one new word.
     const edited = documents[120]!;
@@ -107,7 +108,7 @@ describe('the sharded search index', () => {
 
   it('keeps the shards away from an edit as they were, even one that adds terms everywhere', () => {
     for (const sizes of [SHARD_SIZES, TINY]) {
-      const documents = kb.postmortems.map((p) => p.terms!.search);
+      const documents = kb.postmortems.map((p) => unpackSearchTerms(p.terms!.search));
       const before = termShards(documents, sizes);
       // Incident 120 gets 120 new words, spread over the whole range of terms, and loses its summary.
       const edited = documents[120]!;

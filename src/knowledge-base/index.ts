@@ -8,13 +8,25 @@ import type { ParseResult as ParsedFile, Postmortem as ParsedPostmortem } from '
 import type { PageKind } from '../format/page-links.ts';
 import { RULES } from '../format/rules.ts';
 import { didYouMean } from '../format/suggest.ts';
-import type { PostmortemTerms, TermCounts } from '../search/terms.ts';
+import type { TermCounts } from '../search/terms.ts';
 import type { Audience } from '../../schemas/visibility.ts';
 
 /** A postmortem of the knowledge base: as the format parsed it and, when loaded for the site, the terms search and similarity count (see parse.ts). */
 export interface Postmortem extends ParsedPostmortem {
-  terms?: PostmortemTerms;
+  terms?: KeptTerms;
   public?: Postmortem;
+}
+
+/**
+ * The terms a postmortem keeps (see ../search/terms.ts `postmortemTerms`): what similarity reads,
+ * and the terms of each search field, serialized (see search-terms.ts). Only the site's background
+ * worker reads the search terms, to make the index: they go from the parse worker that counted
+ * them, through the parse cache, to that worker as bytes, and no thread between decodes them (at
+ * ten thousand postmortems, they were half of decoding the parse cache's data pack).
+ */
+export interface KeptTerms {
+  about: TermCounts;
+  search: Uint8Array;
 }
 
 /** One file as the knowledge base keeps it (and caches it): the format's result, its postmortem with terms. */

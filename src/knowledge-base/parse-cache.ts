@@ -32,6 +32,7 @@ import type { Diagnostic } from '../format/diagnostics.ts';
 import { codeDigest } from './code-digest.ts';
 import { readSealed, readSealedFrames, writeSealed, writeSealedFrames } from './durable.ts';
 import type { ParseResult, Postmortem, Profile } from './index.ts';
+import { ownBytes } from './search-terms.ts';
 
 /** What `validate` needs of the catalogue: its diagnostics, and the files its settings name (checked on disk at every run). */
 export interface CatalogOutcome {
@@ -368,7 +369,11 @@ async function readDataPack(file: string, salt: string): Promise<ResultsPack<Sto
         if (head?.salt === salt) pack = { ...head, entries: new Map() };
         else valid = false;
       } else if (Array.isArray(value)) {
-        for (const [key, stored] of value as [string, Stored][]) pack.entries.set(key, stored);
+        for (const [key, stored] of value as [string, Stored][]) {
+          // The search terms' bytes are views into this frame: copied out, so the frame can go.
+          for (const p of [stored.postmortem, stored.postmortem.public]) if (p?.terms) p.terms.search = ownBytes(p.terms.search);
+          pack.entries.set(key, stored);
+        }
       } else valid = false;
     });
     return whole && valid ? pack : undefined;

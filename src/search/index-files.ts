@@ -26,6 +26,7 @@ import lunr from 'lunr';
 import { day } from '../format/dates.ts';
 import type { Section } from '../format/sections.ts';
 import type { Postmortem } from '../knowledge-base/index.ts';
+import { unpackSearchTerms } from '../knowledge-base/search-terms.ts';
 import { hash53, shardName, type Shard } from './query.ts';
 import { documentTerms, fieldTexts, FIELDS, type DocumentTerms, type SearchCatalog, type SearchField } from './terms.ts';
 
@@ -119,7 +120,7 @@ export function lunrIndex(postmortems: readonly Searchable[], catalog: SearchCat
 
 /** The search files of the published postmortems, newest first (document n is postmortems[n]). */
 export function buildSearchFiles(postmortems: readonly Searchable[], catalog: SearchCatalog, sizes = SHARD_SIZES): SearchFiles {
-  return { ...termShards(postmortems.map((p) => p.terms?.search ?? documentTerms(p, catalog)), sizes), ...searchRows(postmortems) };
+  return { ...termShards(postmortems.map((p) => (p.terms ? unpackSearchTerms(p.terms.search) : documentTerms(p, catalog))), sizes), ...searchRows(postmortems) };
 }
 
 /**

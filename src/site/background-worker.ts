@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { similarIncidents, type SimilarIds, type SimilarityInput } from '../analysis/linking.ts';
 import { eachTermShard, searchFileTexts, shardFile, type SearchFileTexts } from '../search/index-files.ts';
 import type { DocumentTerms } from '../search/terms.ts';
+import { unpackSearchTerms } from '../knowledge-base/search-terms.ts';
 import { collectGarbage } from './memory.ts';
 
 /**
@@ -18,7 +19,8 @@ import { collectGarbage } from './memory.ts';
 export interface BackgroundInput {
   similarity?: SimilarityInput[];
 }
-export type BackgroundMessage = { terms: DocumentTerms[] } | { write: { dir: string; rows: SearchFileTexts; previous?: string } };
+/** The search terms of the published postmortems, serialized as the knowledge base keeps them (see ../knowledge-base/index.ts `KeptTerms`). */
+export type BackgroundMessage = { terms: Uint8Array[] } | { write: { dir: string; rows: SearchFileTexts; previous?: string } };
 
 /** What the worker posts, once each. */
 export type BackgroundReply = { similar: SimilarIds } | { kept: string[] };
@@ -44,11 +46,11 @@ parentPort!.on('message', (message: BackgroundMessage) => {
   }
 });
 
-/** The terms of a message, taken out of it: the message no longer holds them once they are used. */
-function takeTerms(message: { terms?: DocumentTerms[] }): DocumentTerms[] {
+/** The terms of a message, taken out of it and decoded: the message no longer holds them once they are used. */
+function takeTerms(message: { terms?: Uint8Array[] }): DocumentTerms[] {
   const { terms = [] } = message;
   delete message.terms;
-  return terms;
+  return terms.map(unpackSearchTerms);
 }
 
 /**

@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import type { Catalog } from '../format/vocabulary.ts';
 import { similarityInput, type SimilarIds, type SimilarityInput } from '../analysis/linking.ts';
 import type { Postmortem } from '../knowledge-base/index.ts';
+import { packSearchTerms } from '../knowledge-base/search-terms.ts';
 import type { SearchFileTexts } from '../search/index-files.ts';
 import { documentTerms } from '../search/terms.ts';
 import type { BackgroundInput, BackgroundMessage, BackgroundReply } from './background-worker.ts';
@@ -33,7 +34,7 @@ export function startBackground(incidents: readonly Postmortem[], catalog: Catal
   // and the default one makes the collector run several times as often.
   // Beside this module, with its extension: .ts in a clone, .js in the installed package.
   const worker = new Worker(new URL(`./background-worker${path.extname(import.meta.url)}`, import.meta.url), { workerData: input, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-  worker.postMessage({ terms: incidents.map((p) => p.terms?.search ?? documentTerms(p, catalog)) } satisfies BackgroundMessage);
+  worker.postMessage({ terms: incidents.map((p) => p.terms?.search ?? packSearchTerms(documentTerms(p, catalog))) } satisfies BackgroundMessage);
   const similar = similarity ? Promise.withResolvers<SimilarIds>() : undefined;
   const kept = Promise.withResolvers<string[]>();
   // The worker keeps the process alive only while an answer is awaited: a build that fails
