@@ -187,7 +187,7 @@ describe('hindsight build', () => {
     expect(await rules()).toEqual([]);
   });
 
-  it('renders every page again when an override, a file it imports or the logo changes', async () => {
+  it('renders every page again when an override, a file it imports, a stylesheet it imports, the lockfile or the logo changes', async () => {
     const project = path.join(tmp, 'edited');
     await cp(PROJECT, project, { recursive: true });
     // Moved out of this repository: the header's relative import of the original points back at it.
@@ -207,7 +207,20 @@ describe('hindsight build', () => {
     expect(after).not.toBe(before);
     expect(await readFile(path.join(site, after), 'utf8')).toContain('#1d4ed8');
     expect(await readdir(path.join(site, '_astro'))).not.toContain(path.basename(before));
-  }, 120_000);
+    // A stylesheet that a stylesheet an override imports `@import`s, which Vite inlines; then the
+    // project's lockfile, which stands for the packages an override may import.
+    await writeFile(path.join(project, 'overrides/extra.css'), "@import './more.css';\n");
+    await writeFile(path.join(project, 'overrides/more.css'), '.extra { color: #111; }\n');
+    await writeFile(path.join(project, 'overrides/Badge.astro'), `---\nimport './extra.css';\n${(await readFile(path.join(project, 'overrides/Badge.astro'), 'utf8')).replace(/^---\n/, '')}`);
+    await buildSite('content', site, { cwd: project, env });
+    await writeFile(path.join(project, 'overrides/more.css'), '.extra { color: #222; }\n');
+    expect(await buildSite('content', site, { cwd: project, env })).toBe('Built 1 incident page into dist/.\n');
+    await writeFile(path.join(project, 'package-lock.json'), '{"lockfileVersion":3,"packages":{}}\n');
+    expect(await buildSite('content', site, { cwd: project, env })).toBe('Built 1 incident page into dist/.\n');
+    await writeFile(path.join(project, 'package-lock.json'), '{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"2.0.0"}}}\n');
+    expect(await buildSite('content', site, { cwd: project, env })).toBe('Built 1 incident page into dist/.\n');
+    expect(await buildSite('content', site, { cwd: project, env })).toMatch(/unchanged from the last build/);
+  }, 180_000);
 });
 
 describe('the shipped site', () => {

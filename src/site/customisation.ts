@@ -16,7 +16,7 @@
  * For incremental builds, the plugin records every file of the user's that the bundle is made
  * of (the overrides and what they import), so editing one renders every page again.
  */
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,7 @@ export function customisation(): AstroIntegration {
         const overrides = OVERRIDABLE_COMPONENTS.filter((name) => settings.components?.[name] !== undefined).map((name) => files[name]);
         logo = logoFile(settings, content);
         const vite: ViteUserConfig = {
-          plugins: [componentsPlugin(files, originals, fileURLToPath(config.srcDir))],
+          plugins: [componentsPlugin(files, originals, fileURLToPath(config.srcDir), overrides.length > 0 ? lockfiles(project) : [])],
           // The dev server serves the overrides' client files, outside the package.
           ...(overrides.length > 0 ? { server: { fs: { allow: overrides.map((file) => path.dirname(file)) } } } : {}),
         };
@@ -96,14 +96,38 @@ export function customisation(): AstroIntegration {
   };
 }
 
+/** A stylesheet, or an Astro component (whose style blocks may import some). */
+const STYLE = /\.(?:astro|css|scss|sass|less|styl|stylus|pcss|postcss)$/;
+/** The path of an `@import` (`@import "a.css"`, `@import url(a.css)`). */
+const CSS_IMPORT = /@import\s+(?:url\(\s*)?["']?([^"')\s;]+)/g;
+
+/** The lockfiles of the project that exist: what the packages an override imports are, at which versions. */
+function lockfiles(project: string): string[] {
+  return ['package-lock.json', 'npm-shrinkwrap.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'].map((name) => path.join(project, name)).filter((file) => existsSync(file));
+}
+
 /**
  * Resolves `virtual:hindsight/components/<Name>` to a module re-exporting the chosen file, and
  * `hindsight-kb/components/<Name>.astro` to the original in `originals`; records the user's files
- * the bundle holds (neither the package's sources under `srcDir` nor any package's in node_modules).
+ * the bundle holds (neither the package's sources under `srcDir` nor any package's in node_modules),
+ * the stylesheets those `@import` (which Vite inlines), and `lockfiles`, which stand for the
+ * packages in node_modules an override may import.
  */
-function componentsPlugin(files: Record<ComponentName, string>, originals: string, srcDir: string): NonNullable<ViteUserConfig['plugins']>[number] {
+function componentsPlugin(files: Record<ComponentName, string>, originals: string, srcDir: string, lockfiles: readonly string[]): NonNullable<ViteUserConfig['plugins']>[number] {
   const userFiles = new Set<string>();
   const isUserFile = (file: string) => path.isAbsolute(file) && !file.startsWith(srcDir) && !file.split(path.sep).includes('node_modules') && statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+  /**
+   * The stylesheets a stylesheet of the user's `@import`s by path, and theirs: Vite's CSS step
+   * inlines them, and they never pass through `transform` as modules of their own.
+   */
+  const recordImports = (code: string, from: string) => {
+    for (const [, target] of code.matchAll(CSS_IMPORT)) {
+      const file = path.resolve(path.dirname(from), target!);
+      if (!/^[./]/.test(target!) || userFiles.has(file) || !isUserFile(file)) continue;
+      userFiles.add(file);
+      recordImports(readFileSync(file, 'utf8'), file);
+    }
+  };
   return {
     name: 'hindsight-components',
     enforce: 'pre',
@@ -121,11 +145,15 @@ function componentsPlugin(files: Record<ComponentName, string>, originals: strin
     },
     transform(_code, id) {
       const file = id.split('?')[0]!;
-      if (!file.startsWith('\0') && isUserFile(file)) userFiles.add(file);
+      if (file.startsWith('\0') || !isUserFile(file)) return undefined;
+      if (userFiles.has(file)) return undefined;
+      userFiles.add(file);
+      // Read as written: Astro hands a component's styles over with their imports inlined.
+      if (STYLE.test(file)) recordImports(readFileSync(file, 'utf8'), file);
       return undefined;
     },
     buildEnd() {
-      recordSiteFiles(userFiles);
+      recordSiteFiles([...userFiles, ...lockfiles]);
     },
   };
 }
