@@ -37,10 +37,10 @@ function isWordCode(code: number): boolean {
 
 /**
  * Calls `visit` with each word of `indexable(text)`, in order: what `[...text.matchAll(WORD)]`
- * finds, lowercased (a property test holds `countWords` to that), read a character at a time:
- * several times quicker on the full text of every postmortem.
+ * finds, lowercased (a property test holds it to that), read a character at a time: several
+ * times quicker on the full text of every postmortem.
  */
-function forEachWord(text: string, visit: (word: string) => void): void {
+export function forEachWord(text: string, visit: (word: string) => void): void {
   let start = -1;
   let lower = true; // the word so far has only ASCII lowercase letters and digits: nothing to lowercase
   for (let i = 0; i < text.length; i++) {
@@ -59,13 +59,6 @@ function forEachWord(text: string, visit: (word: string) => void): void {
     if (code > 0xffff) i++;
   }
   if (start !== -1) visit(lower ? text.slice(start) : text.slice(start).toLowerCase());
-}
-
-/** The words of `indexable(text)`, each with how many times it occurs, in order of first use. */
-export function countWords(text: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  forEachWord(text, (word) => counts.set(word, (counts.get(word) ?? 0) + 1));
-  return counts;
 }
 
 /** Field boosts: a title match beats a summary match, which beats a passing mention. */
