@@ -3,7 +3,12 @@
  * diagnostics out. YAML 1.2 core schema, so `2024-03-05` stays a string (a calendar date,
  * never a Date shifted by the machine's time zone); no tags, no anchors or aliases, no
  * duplicate keys, and size and nesting limits checked before the parser sees the text.
+ *
+ * Two readers: js-yaml reads what has no problem, several times faster than `yaml`, which keeps
+ * every node's place in the text; `yaml` reads the rest, reports each problem where it is, and
+ * is asked for places only when a rule reports one (a test holds both to the same values).
  */
+import jsYaml from 'js-yaml';
 import { location } from 'vfile-location';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node } from 'yaml';
 import { quote, type Diagnostics, type Position } from './diagnostics.ts';
@@ -21,8 +26,10 @@ export interface YamlResult {
 
 /**
  * @param firstLine line of the file on which `source` starts, so positions are true to the file.
+ * @param quick whether js-yaml may read it (see above); false has `yaml` read everything, which
+ * the tests compare it with.
  */
-export function parseYaml(source: string, firstLine: number, diagnostics: Diagnostics): YamlResult {
+export function parseYaml(source: string, firstLine: number, diagnostics: Diagnostics, { quick = true } = {}): YamlResult {
   const fallback: Position = { line: firstLine, column: 1 };
   const unreadable: YamlResult = { value: undefined, locate: () => fallback };
 
@@ -32,21 +39,22 @@ export function parseYaml(source: string, firstLine: number, diagnostics: Diagno
     return unreadable;
   }
 
-  const doc = parseDocument(source, {
-    schema: 'core',
-    version: '1.2',
-    uniqueKeys: true,
-    merge: false,
-    strict: true,
-    prettyErrors: false,
-  });
-  // Offsets to lines from the text itself: yaml's LineCounter misses the line breaks inside an
-  // unclosed quoted scalar, which put positions past the end of their line.
-  const lines = location(source);
-  const at = (offset: number): Position => {
-    const point = lines.toPoint(Math.min(Math.max(offset, 0), source.length));
-    return point ? { line: firstLine + point.line - 1, column: point.column } : { line: firstLine, column: 1 };
-  };
+  const read = quick ? quickRead(source) : undefined;
+  if (read) {
+    let located: ((path: readonly PropertyKey[], of?: 'key' | 'value') => Position) | undefined;
+    return {
+      value: read.value,
+      locate(path, of) {
+        if (!located) {
+          const { doc, at } = compose(source, firstLine);
+          located = (path, of) => locate(doc, path, of, at, fallback);
+        }
+        return located(path, of);
+      },
+    };
+  }
+
+  const { doc, at } = compose(source, firstLine);
 
   let readable = doc.errors.length === 0;
   const duplicates = doc.errors.some((error) => error.code === 'DUPLICATE_KEY') ? duplicateKeys(doc) : new Map<number, DuplicateKey>();
@@ -97,6 +105,105 @@ export function parseYaml(source: string, firstLine: number, diagnostics: Diagno
   // No aliases remain, so toJS cannot expand anything; maxAliasCount 0 is a second guard.
   const value = doc.toJS({ maxAliasCount: 0 });
   return { value, locate: (path, of) => locate(doc, path, of, at, fallback) };
+}
+
+/**
+ * The YAML 1.2 core schema's scalars as `yaml` resolves them (its schema/core), for js-yaml; an
+ * empty value is null. js-yaml keeps one type per tag, so each tag tests its forms in turn.
+ */
+const scalar = (tag: string, forms: [RegExp, (text: string) => unknown][]) =>
+  new jsYaml.Type(`tag:yaml.org,2002:${tag}`, {
+    kind: 'scalar',
+    resolve: (text: string | null) => forms.some(([test]) => test.test(text ?? '')),
+    construct: (text: string | null) => forms.find(([test]) => test.test(text ?? ''))![1](text ?? ''),
+  });
+const CORE_1_2 = jsYaml.FAILSAFE_SCHEMA.extend({
+  implicit: [
+    scalar('null', [[/^(?:~|[Nn]ull|NULL)?$/, () => null]]),
+    scalar('bool', [[/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/, (text) => text[0] === 't' || text[0] === 'T']]),
+    scalar('int', [
+      [/^0o[0-7]+$/, (text) => parseInt(text.slice(2), 8)],
+      [/^[-+]?[0-9]+$/, (text) => parseInt(text, 10)],
+      [/^0x[0-9a-fA-F]+$/, (text) => parseInt(text.slice(2), 16)],
+    ]),
+    scalar('float', [
+      [/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/, (text) => (text.slice(-3).toLowerCase() === 'nan' ? NaN : text[0] === '-' ? -Infinity : Infinity)],
+      [/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/, parseFloat],
+      [/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/, parseFloat],
+    ]),
+  ],
+});
+
+/**
+ * The lines js-yaml may read: blank, a comment, `key: value` or `key:` with a plain key, a list
+ * item `- value` with a value that starts neither a nested item nor a key of its own, and the
+ * lines of a block of text (`key: |` or `key: >-`, then lines indented further). On anything
+ * else (a plain value over several lines, nested dashes) the two readers can build different
+ * values, so `yaml` reads it.
+ */
+const SIMPLE_LINE = /^ *(?:#.*|[A-Za-z_][\w-]*:(?: [^|>].*)?|- [^\s?#|>-].*)?$/;
+/** A key whose value is a block of text, without an indentation indicator or kept line ends. */
+const BLOCK_TEXT = /^( *)[A-Za-z_][\w-]*: [|>]-?$/;
+
+function simpleLines(source: string): boolean {
+  let block = -1; // the indentation of the key of the block of text being read, or -1
+  for (const line of source.split('\n')) {
+    if (line.length > 1024) return false; // long enough for a key over 1,024 characters, which `yaml` refuses
+    const indent = line.length - line.trimStart().length;
+    if (block !== -1 && (indent === line.length || indent > block)) continue;
+    block = BLOCK_TEXT.exec(line)?.[1]?.length ?? -1;
+    if (block === -1 && !SIMPLE_LINE.test(line)) return false;
+  }
+  return true;
+}
+
+/**
+ * What js-yaml and `yaml` read differently, or only `yaml` refuses, within such lines; each may
+ * as well be text (a summary with an `&`), and `yaml` reads any source that holds one.
+ */
+const FOR_YAML = [
+  /[!&*]/, // a tag, an anchor or an alias, which the format refuses
+  /[\t\r]/, // js-yaml lets some tabs pass as indentation; a lone carriage return (the format turns line ends into \n first)
+  /(?:^|[:\-[{,])[ ]*(?:"(?:[^"\\\n]|\\.)*\\?|'(?:[^'\n]|'')*)$/m, // quoted text over several lines: `yaml` holds it to the indentation
+  /[[{][^\]}\n]*$/m, // a list or mapping in brackets over several lines: `yaml` holds it to the indentation
+  /^(?:[ ]*(?:#.*)?\n)*[ ]+[^ \n#]/, // an indented first line: its block ends where js-yaml and `yaml` disagree
+  /[\]}][ \t]*:|\?(?:[ \t\n]|$)/, // a list or mapping as a key (`{[a]: x}`, `? …`): each turns it into different text
+  /(?:^|[\s[{,])(?:~|[Nn]ull|NULL)?[ \t]*:(?:[\s,\]}]|$)/m, // a null key: '' in `yaml`, 'null' in js-yaml
+  /[\]}"']#/, // a comment right after a list, a mapping or quoted text: `yaml` wants a space before it
+];
+
+/**
+ * The value of YAML that js-yaml reads without a problem and `yaml` would read the same;
+ * undefined for `yaml` to read. Exported for the tests, which count how often it reads.
+ */
+export function quickRead(source: string): { value: unknown } | undefined {
+  if (!simpleLines(source) || FOR_YAML.some((pattern) => pattern.test(source))) return undefined;
+  try {
+    // An empty document (or one of comments only) is null, as `yaml` has it, not undefined.
+    return { value: jsYaml.load(source, { schema: CORE_1_2 }) ?? null };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The document with every node's place, and offsets in it as positions in the file. */
+function compose(source: string, firstLine: number): { doc: Document; at: (offset: number) => Position } {
+  const doc = parseDocument(source, {
+    schema: 'core',
+    version: '1.2',
+    uniqueKeys: true,
+    merge: false,
+    strict: true,
+    prettyErrors: false,
+  });
+  // Offsets to lines from the text itself: yaml's LineCounter misses the line breaks inside an
+  // unclosed quoted scalar, which put positions past the end of their line.
+  const lines = location(source);
+  const at = (offset: number): Position => {
+    const point = lines.toPoint(Math.min(Math.max(offset, 0), source.length));
+    return point ? { line: firstLine + point.line - 1, column: point.column } : { line: firstLine, column: 1 };
+  };
+  return { doc, at };
 }
 
 function locate(
