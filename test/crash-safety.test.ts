@@ -15,6 +15,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeKnowledgeBase } from '../src/bench/generate.ts';
 import { sideFolderOf } from '../src/cli/side-folder.ts';
+import { spareFolderOf } from '../src/cli/spare-site.ts';
 import { readSealed, readSealedFrames, writeSealed, writeSealedFrames } from '../src/knowledge-base/durable.ts';
 import type { FaultPoint } from '../src/knowledge-base/fault.ts';
 import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
@@ -98,6 +99,8 @@ async function restoreV1(): Promise<void> {
   await rm(cache, { recursive: true, force: true });
   await cp(path.join(snapshot, 'out'), out, { recursive: true });
   await cp(path.join(snapshot, 'cache'), cache, { recursive: true });
+  // The spare site the second v1 build kept (see src/cli/spare-site.ts), copied: none of its files is the output's own.
+  await cp(path.join(snapshot, 'side'), sideFolderOf(out), { recursive: true });
 }
 
 /**
@@ -127,11 +130,15 @@ beforeAll(async () => {
   cache = path.join(tmp, 'cache');
   snapshot = path.join(tmp, 'snapshot');
   await writeKnowledgeBase(content, { count: 40, seed: 3 });
-  // v1: a clean build, kept as the state every killed build starts from.
+  // v1: a clean build, then one with nothing changed, which keeps the first site as its spare;
+  // the state every killed build starts from.
+  await buildSite(content, out, { env: env() });
   await buildSite(content, out, { env: env() });
   v1 = (await siteOf(out))!;
+  expect(whichOf(await siteOf(spareFolderOf(out)))).toBe('v1');
   await cp(out, path.join(snapshot, 'out'), { recursive: true });
   await cp(cache, path.join(snapshot, 'cache'), { recursive: true });
+  await cp(sideFolderOf(out), path.join(snapshot, 'side'), { recursive: true });
   // v2: a body edited, a title changed, one postmortem deleted and one added.
   const files = (await readdir(path.join(content, 'postmortems'), { recursive: true })).filter((f) => f.endsWith('.md')).sort();
   const file = (n: number) => path.join(content, 'postmortems', files[n]!);
@@ -160,6 +167,8 @@ describe('an incremental build', () => {
     expect(await buildSite(content, out, { env: env() })).toMatch(/unchanged from the last build/);
     duration = performance.now() - started;
     expect(whichOf(await siteOf(out))).toBe('v2');
+    // The site it replaced is the next build's spare.
+    expect(whichOf(await siteOf(spareFolderOf(out)))).toBe('v1');
   }, 30_000);
 
   // Where each point leaves the output.
@@ -167,6 +176,7 @@ describe('an incremental build', () => {
     ['parse-cache', 'v1'],
     ['data-pack', 'v1'],
     ['link', 'v1'],
+    ['spare', 'v1'],
     ['output', 'v1'],
     ['swap', 'missing'],
     ['record', 'v2'],
@@ -174,6 +184,8 @@ describe('an incremental build', () => {
   ];
   it.each(points)('killed at %s leaves %s, and the next build is right', async (point, expected) => {
     await restoreV1();
+    // Without a spare, the new site is made from links (see src/cli/spare-site.ts).
+    if (point === 'link') await rm(spareFolderOf(out), { recursive: true });
     const killed = await killedBuild({ fault: point });
     expect(killed.signal).toBe('SIGKILL');
     await checkKilled(killed, expected);

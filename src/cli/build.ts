@@ -13,6 +13,7 @@ import { fault } from '../knowledge-base/fault.ts';
 import { loadHistory } from '../knowledge-base/history.ts';
 import { formatPretty } from './reporters.ts';
 import { linkInto, prepareOutput, removeInBackground, swapIn } from './output-folder.ts';
+import { keepAsSpare, spareFolderOf, updateSpare } from './spare-site.ts';
 import { tidySideFolder } from './side-folder.ts';
 import { astroProject } from '../site/astro-project.ts';
 import { startBackground } from '../site/background.ts';
@@ -29,7 +30,8 @@ Validates the content folder and, when it has no error, builds the static site. 
 error nothing is written and the previous output is left untouched. The new site is made
 beside the output folder, in .<out>.hindsight/ (which git ignores), and moved in at the end,
 so a build that is killed leaves the previous site whole (past that move, the new one), and
-the next build clears what it left there. The same content and build date give byte-identical output. Files that have not changed since the
+the next build clears what it left there. The site a build replaces stays there, mostly as
+links to the same files, for the next build to bring up to date. The same content and build date give byte-identical output. Files that have not changed since the
 last build are not parsed again, and pages that show nothing new are taken as they are from
 the previous output; the cache is in node_modules/.cache/hindsight (HINDSIGHT_CACHE_DIR sets
 another, \`off\` none).
@@ -121,11 +123,20 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
     // Astro writes its own addresses (`_astro/` assets) under the same base as the pages.
     await project.inside(() => astroBuild(project.config({ outDir: output.partial, logLevel: 'warn', base, ...(baseUrl ? { site: absoluteAddress(baseUrl, base, '/') } : {}) })));
     plan = await handedPlan();
+    let site = output.partial;
     if (plan && previousBuild && existsSync(outDir)) {
       // Incremental: the pages that show nothing new and the search files written the same are
-      // linked from the output into the new site, which is then whole, as a full build's.
+      // taken from the output, into the spare site brought up to date (the site the last build
+      // replaced) or, without one, linked into the new site.
       const unchanged = [...plan.pages.keys()].filter((address) => !plan!.render.has(address));
-      linkInto(output.partial, outDir, [...unchanged.map(outputFile), ...keptSearchFiles()]);
+      const files = [...unchanged.map(outputFile), ...keptSearchFiles()];
+      const spare = spareFolderOf(outDir);
+      if (existsSync(spare)) {
+        updateSpare({ spare, partial: output.partial, outDir, unchanged: files });
+        site = spare;
+      } else {
+        linkInto(output.partial, outDir, files);
+      }
       kept = unchanged.length;
     }
     // The record goes before the output changes and the new one comes after: a build killed in
@@ -135,11 +146,13 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
     fault('output');
     // Two renames (see swapIn): a build killed between them leaves no output folder, and the
     // next build first moves the old site back.
-    const hadOutput = await swapIn(output);
+    const hadOutput = await swapIn({ ...output, partial: site });
     if (plan && record) await writeSealed(record, JSON.stringify(Object.fromEntries(plan.pages)), 'record');
     fault('cleanup');
-    if (hadOutput) removeInBackground(output);
-    removing = hadOutput;
+    // With a build record, the old site is kept for the next build to bring up to date; else removed.
+    if (hadOutput && record) keepAsSpare(output.previous, outDir, (aside) => removeInBackground({ ...output, previous: aside }));
+    else if (hadOutput) removeInBackground(output);
+    removing = hadOutput && !record;
     completed = true;
   } finally {
     await rm(output.partial, { recursive: true, force: true });

@@ -1,16 +1,16 @@
 /**
  * The output folder of a build, replaced whole. The new site is made in a folder of its own
  * beside the output, in `.<out>.hindsight/` (the side folder), and swapped in by two renames;
- * the old site is moved into the side folder and removed there without being waited for. The
- * side folder holds a `.gitignore` of `*`, so `git add -A` in a repository whose `.gitignore`
- * names the output folder never takes in a site being made or being removed, and it goes away
- * once it holds nothing else.
+ * the old site is moved into the side folder, where it stays as the next build's spare (see
+ * spare-site.ts) or is removed without being waited for. The side folder holds a `.gitignore`
+ * of `*`, so `git add -A` in a repository whose `.gitignore` names the output folder never takes
+ * in a site being made, kept or removed, and it goes away once it holds nothing else.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 // Tens of thousands of small files are linked and removed synchronously: several times quicker
 // than as many asynchronous calls, and a build has nothing else to do meanwhile.
-import { constants, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { constants, copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,9 +46,17 @@ export function prepareOutput(outDir: string): OutputFolder {
   return {
     dir: outDir,
     partial,
-    // Named for this build alone: the old site of the last build of this process may be going still.
-    previous: path.join(side, `previous-${process.pid}-${randomBytes(4).toString('hex')}`),
+    previous: oldSiteFolder(outDir),
   };
+}
+
+/**
+ * A new name in the side folder of `outDir` for an old site to be removed, which the next build
+ * removes should this one be killed first (see removeLeftovers). Named for this build alone: the
+ * old site of the last build of this process may be going still.
+ */
+export function oldSiteFolder(outDir: string): string {
+  return path.join(sideFolderOf(outDir), `previous-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
 /**
@@ -102,36 +110,53 @@ function removeLeftovers(outDir: string, folder: string, prefix: string): void {
 const CANNOT_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK']);
 
 /**
+ * Folders made on demand and files linked or copied into a site, for one build: links, or copies
+ * once a link could not be made (another file system, or one without links).
+ */
+export class SiteWriter {
+  private readonly made = new Set<string>();
+  private copy = false;
+
+  /** Makes the folder `dir` (and its parents) unless this writer made or saw it already. */
+  folder(dir: string): void {
+    if (this.made.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.made.add(dir);
+  }
+
+  /** Links (or copies) `from` to `to`; with `replace`, a file already at `to` is replaced, else kept. */
+  link(from: string, to: string, replace: boolean): void {
+    this.folder(path.dirname(to));
+    for (;;) {
+      try {
+        if (this.copy) copyFileSync(from, to, constants.COPYFILE_EXCL);
+        else linkSync(from, to);
+        return;
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        if (code === 'EEXIST' && replace) unlinkSync(to);
+        else if (code === 'EEXIST') return;
+        else if (this.copy || !CANNOT_LINK.has(code)) throw error;
+        else this.copy = true;
+      }
+    }
+  }
+}
+
+/**
  * Links `files` (paths relative to both) of the output folder `from` into the new site `to`,
  * copying them where links cannot be made. A file the build wrote itself is left as written.
  * Measured on ext4 (a shared 2-core VM): 1,842 links of 1,000 postmortems' site in 150-270 ms
  * of a 3.4-4.1 s rebuild; 20,500 files (about 10,000 postmortems) in 0.7 s, up to 2.5 s while
  * other work loads the disk; on tmpfs 0.3 s. One link at a time: 16 asynchronous links at a
- * time took twice as long.
+ * time took twice as long. A build with a spare site links only what the spare lacks (see
+ * spare-site.ts).
  */
 export function linkInto(to: string, from: string, files: readonly string[]): void {
-  const made = new Set<string>();
-  let copy = false;
+  const writer = new SiteWriter();
   files.forEach((file, n) => {
     if (n === files.length >> 1) fault('link');
-    const target = path.join(to, file);
-    const folder = path.dirname(target);
-    if (!made.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      made.add(folder);
-    }
-    for (;;) {
-      try {
-        if (copy) copyFileSync(path.join(from, file), target, constants.COPYFILE_EXCL);
-        else linkSync(path.join(from, file), target);
-        return;
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? '';
-        if (code === 'EEXIST') return;
-        if (copy || !CANNOT_LINK.has(code)) throw error;
-        copy = true;
-      }
-    }
+    writer.link(path.join(from, file), path.join(to, file), false);
   });
 }
 

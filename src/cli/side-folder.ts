@@ -1,6 +1,7 @@
 /**
  * The side folder of an output folder, `.<out>.hindsight/` beside it: where a build makes the new
- * site and leaves the old one to be removed (see output-folder.ts). Its `.gitignore` of `*` keeps
+ * site and leaves the old one, to be removed or kept as the next build's spare (see
+ * output-folder.ts, spare-site.ts). Its `.gitignore` of `*` keeps
  * `git add -A` from taking in a site being made or removed; it goes away once empty. Shared by
  * the build and the process that removes an old site (remove-old-site.ts).
  */
@@ -8,7 +9,7 @@ import { mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:f
 import path from 'node:path';
 
 /** What the side folder's `.gitignore` says: ignore everything here, itself included. */
-const GITIGNORE = '# Made by hindsight build: a site being built or being removed. Removed when empty.\n*\n';
+const GITIGNORE = '# Made by hindsight build: a site being built, kept for the next build, or being removed. Removed when empty.\n*\n';
 
 /** The side folder of the output folder `outDir`. */
 export const sideFolderOf = (outDir: string): string => path.join(path.dirname(outDir), `.${path.basename(outDir)}.hindsight`);
