@@ -3,13 +3,12 @@
  * `/actions.csv`: every remediation item as a spreadsheet, most overdue first.
  * One route for both so an incremental build can leave them as they were (see ../site/incremental.ts).
  */
-import { actionRows } from '../analysis/action-items.ts';
 import { actionRecords, actionsCsv, incidentRecords, incidentsCsv } from '../analysis/exports.ts';
-import { site, wanted, type Site } from '../site/data.ts';
+import { site, siteActionRows, wanted, type Site } from '../site/data.ts';
 
 const SHEETS = {
   incidents: (s: Site) => incidentsCsv(incidentRecords(s.incidents, s.today, s.links)),
-  actions: (s: Site) => actionsCsv(actionRecords(actionRows(s.incidents, s.today))),
+  actions: (s: Site) => actionsCsv(actionRecords(siteActionRows(s))),
 };
 type Sheet = keyof typeof SHEETS;
 

@@ -3,13 +3,12 @@
  * `/api/actions.json`: every remediation item of every published postmortem, most overdue first.
  * One route for both so an incremental build can leave them as they were (see ../../site/incremental.ts).
  */
-import { actionRows } from '../../analysis/action-items.ts';
 import { actionRecords, incidentRecords } from '../../analysis/exports.ts';
-import { site, wanted, type Site } from '../../site/data.ts';
+import { site, siteActionRows, wanted, type Site } from '../../site/data.ts';
 
 const RECORDS = {
   incidents: (s: Site) => incidentRecords(s.incidents, s.today, s.links),
-  actions: (s: Site) => actionRecords(actionRows(s.incidents, s.today)),
+  actions: (s: Site) => actionRecords(siteActionRows(s)),
 };
 type Records = keyof typeof RECORDS;
 
