@@ -101,6 +101,7 @@ describe('the bench report', () => {
       fullBuild: measured(build, 1500),
       rebuildAfterEdit: { ...measured(build / 10, 2100), edited: 'postmortems/2016/a.md' },
       rebuildAfterRename: { ...measured(build / 5, 1200), renamed: 'postmortems/2025/z.md' },
+      rebuildAfterSecondEdit: measured(build / 12, 1100),
       buildAfterUpgrade: measured(build, 1300),
       output: { files: 2000, bytes: 5e7 },
       search: search(300, 90_000),

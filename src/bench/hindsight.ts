@@ -2,11 +2,14 @@
  * Hindsight's own commands, each run as `node bin/hindsight.js …` from the package folder
  * with HINDSIGHT_CACHE_DIR pointing at a bench cache: validate cold and warm, a build after
  * validate on the same cache (the order CI runs them in), a full build, a rebuild after one
- * postmortem's body was edited, another after one title was renamed, and a build by the next
+ * postmortem's body was edited, another after one title was renamed, a third after a second edit
+ * (the first rebuild makes its new site from links, the later ones bring the spare site up to
+ * date; see src/cli/spare-site.ts), and a build by the next
  * version of Hindsight (this package with a comment added to its parser) on the cache and output
  * the last one left. One call is one round of them.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
+import { sideFolderOf } from '../cli/side-folder.ts';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { editOnePostmortem, renameOneTitle } from './corpus.ts';
@@ -29,6 +32,8 @@ export interface HindsightRound {
   fullBuild: Measured;
   rebuildAfterEdit: Measured;
   rebuildAfterRename: Measured;
+  /** After the rename, the same postmortem edited again: a rebuild with the spare site in place. */
+  rebuildAfterSecondEdit: Measured;
   /** A build by another version of the code, on the cache and output of this one. */
   buildAfterUpgrade: Measured;
   /** The postmortem the rebuild followed an edit of. */
@@ -68,12 +73,14 @@ export async function runHindsight({ content, cache, out }: HindsightDirs, progr
   progress('validate cold', validateCold);
   const validateWarm = await hindsight(validate, cache);
   progress('validate warm', validateWarm);
-  await rm(out, { recursive: true, force: true });
+  // No previous output: neither the site nor what a build keeps beside it.
+  const removeOutput = () => Promise.all([out, sideFolderOf(out)].map((dir) => rm(dir, { recursive: true, force: true })));
+  await removeOutput();
   const buildAfterValidate = await hindsight(build, cache);
   progress('build after validate', buildAfterValidate);
 
   await rm(cache, { recursive: true, force: true });
-  await rm(out, { recursive: true, force: true });
+  await removeOutput();
   const fullBuild = await hindsight(build, cache);
   progress('full build', fullBuild);
 
@@ -83,8 +90,11 @@ export async function runHindsight({ content, cache, out }: HindsightDirs, progr
   const renamed = await renameOneTitle(content);
   const rebuildAfterRename = await hindsight(build, cache);
   progress(`rebuild after renaming the title of ${renamed}`, rebuildAfterRename);
+  await editOnePostmortem(content);
+  const rebuildAfterSecondEdit = await hindsight(build, cache);
+  progress(`rebuild after editing ${edited} again`, rebuildAfterSecondEdit);
 
   const buildAfterUpgrade = await asNextVersion(() => hindsight(build, cache));
   progress('build by the next version', buildAfterUpgrade);
-  return { validateCold, validateWarm, buildAfterValidate, fullBuild, rebuildAfterEdit, rebuildAfterRename, buildAfterUpgrade, edited, renamed };
+  return { validateCold, validateWarm, buildAfterValidate, fullBuild, rebuildAfterEdit, rebuildAfterRename, rebuildAfterSecondEdit, buildAfterUpgrade, edited, renamed };
 }

@@ -26,6 +26,7 @@ export interface SizeResult {
     fullBuild: Repeated;
     rebuildAfterEdit: Repeated & { edited: string };
     rebuildAfterRename: Repeated & { renamed: string };
+    rebuildAfterSecondEdit: Repeated;
     buildAfterUpgrade: Repeated;
     output: FolderSize;
     search: SearchMeasurement;
@@ -83,6 +84,7 @@ function sizeTable(size: SizeResult, machine: Machine): string {
     ['Full build ÷ bare Astro, per round', h.fullBuild.runs.map((run, i) => ratio(run, a.build.runs[i])).join(', '), '—', '—'],
     ['Rebuild after editing one postmortem’s body', timed(h.rebuildAfterEdit), '—', '—'],
     ['Rebuild after renaming one title', timed(h.rebuildAfterRename), '—', '—'],
+    ['Rebuild after editing the same body again (the spare site brought up to date)', timed(h.rebuildAfterSecondEdit), '—', '—'],
     ['Build by the next version (cache and output of this one)', timed(h.buildAfterUpgrade), '—', '—'],
     ['Search index (Pagefind: incident pages of Hindsight’s site)', 'in the build', '—', timed(p.index)],
     ['Search: time to first results (median of 3)', ms(h.search.firstResultMs), '—', ms(p.search.firstResultMs)],
@@ -112,7 +114,7 @@ export interface Target {
 
 export function targets(size: SizeResult): Target[] {
   const h = size.hindsight;
-  const commands = [h.validateCold, h.validateWarm, h.buildAfterValidate, h.fullBuild, h.rebuildAfterEdit, h.rebuildAfterRename, h.buildAfterUpgrade];
+  const commands = [h.validateCold, h.validateWarm, h.buildAfterValidate, h.fullBuild, h.rebuildAfterEdit, h.rebuildAfterRename, h.rebuildAfterSecondEdit, h.buildAfterUpgrade];
   const peak = Math.max(...commands.map((c) => c.peakMB));
   const edit = h.rebuildAfterEdit.seconds / h.fullBuild.seconds;
   const rename = h.rebuildAfterRename.seconds / h.fullBuild.seconds;
@@ -215,7 +217,9 @@ export function renderMarkdown(results: BenchResults): string {
       'The bare Astro peer builds the same Markdown files with a content collection (glob loader, a schema that accepts anything) into one page per postmortem, from a cold cache.',
     '- **Build after validate**: `hindsight build` right after the two validations, on the cache they left (outcomes, no page data), with no previous output: what CI runs.',
     '- **Rebuild after editing one postmortem’s body**: one sentence appended to the root cause of the first postmortem in path order, then the same build with the cache and previous output kept. ' +
-      '**After renaming one title**: the title of the last postmortem in path order gets a suffix, which every page listing it shows, then the same build again.',
+      '**After renaming one title**: the title of the last postmortem in path order gets a suffix, which every page listing it shows, then the same build again. ' +
+      '**After editing the same body again**: one more sentence, then the same build: the first rebuild after a full build makes its new site from hard links, and keeps the site it replaced beside the output; from the second on, a rebuild brings that spare site up to date in place (src/cli/spare-site.ts). ' +
+      '“No previous output” removes the output folder and the side folder beside it.',
     '- **Build by the next version**: the package with one comment added to its parser (so every cache salt and code digest differ, as after an upgrade) builds with the cache and output the last build left: it must drop them without reading them in full.',
     '- **Growth** (with a size above 10,000 in `--sizes`, not in CI): that size runs one round only.',
     '- **Search index**: Pagefind run on the incident pages of Hindsight’s own built site (`--glob "incidents/*/index.html"`).',

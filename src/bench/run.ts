@@ -77,7 +77,7 @@ try {
       rounds.push(await runHindsight(dirs, (step, m) => log(size, `Hindsight ${step}: ${figures(m)}`)));
     }
     const astro = { build: summarize(peers.map((peer) => peer.build)), output: peers.at(-1)!.output };
-    const of = (key: 'validateCold' | 'validateWarm' | 'buildAfterValidate' | 'fullBuild' | 'rebuildAfterEdit' | 'rebuildAfterRename' | 'buildAfterUpgrade') => summarize(rounds.map((r) => r[key]));
+    const of = (key: 'validateCold' | 'validateWarm' | 'buildAfterValidate' | 'fullBuild' | 'rebuildAfterEdit' | 'rebuildAfterRename' | 'rebuildAfterSecondEdit' | 'buildAfterUpgrade') => summarize(rounds.map((r) => r[key]));
     const hindsight = {
       validateCold: of('validateCold'),
       validateWarm: of('validateWarm'),
@@ -85,6 +85,7 @@ try {
       fullBuild: of('fullBuild'),
       rebuildAfterEdit: { ...of('rebuildAfterEdit'), edited: rounds[0]!.edited },
       rebuildAfterRename: { ...of('rebuildAfterRename'), renamed: rounds[0]!.renamed },
+      rebuildAfterSecondEdit: of('rebuildAfterSecondEdit'),
       buildAfterUpgrade: of('buildAfterUpgrade'),
     };
     const hindsightOutput = await folderSize(dirs.out);
