@@ -130,8 +130,10 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
       // replaced) or, without one, linked into the new site.
       const unchanged = [...plan.pages.keys()].filter((address) => !plan!.render.has(address));
       const files = [...unchanged.map(outputFile), ...keptSearchFiles()];
+      // The spare pays when the new site takes more pages from the output than it renders; after
+      // an upgrade, which renders every page, the new folder is swapped in as it is.
       const spare = spareFolderOf(outDir);
-      if (existsSync(spare)) {
+      if (unchanged.length > plan.render.size && existsSync(spare)) {
         updateSpare({ spare, partial: output.partial, outDir, unchanged: files });
         site = spare;
       } else {
