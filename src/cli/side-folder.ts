@@ -1,8 +1,8 @@
 /**
  * The side folder of an output folder, `.<out>.hindsight/` beside it: where a build makes the new
  * site and leaves the old one, to be removed or kept as the next build's spare (see
- * output-folder.ts, spare-site.ts). Its `.gitignore` of `*` keeps
- * `git add -A` from taking in a site being made or removed; it goes away once empty. Shared by
+ * output-folder.ts, spare-site.ts). Its `.gitignore` of `*` keeps `git add -A` from taking in a
+ * site being made, kept or removed; it goes away once empty. Shared by
  * the build and the process that removes an old site (remove-old-site.ts).
  */
 import { mkdirSync, readdirSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
