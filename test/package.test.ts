@@ -73,7 +73,7 @@ describe('the packed package in a repository of its own', () => {
   it('ships what users need and nothing of the tests, fixtures or benchmark', async () => {
     const pkg = path.join(user, 'node_modules', 'hindsight-kb');
     const files = (await snapshot(pkg)).map((line) => line.split(' ')[0]!);
-    for (const needed of ['bin/hindsight.js', 'lib/src/cli/main.js', 'lib/src/index.js', 'lib/src/index.d.ts', 'src/pages/index.astro', 'astro.config.mjs', 'schemas/json/causes.schema.json', 'templates/init/causes.yml', 'public/favicon.svg']) expect(files).toContain(needed);
+    for (const needed of ['bin/hindsight.js', 'lib/src/cli/main.js', 'lib/src/index.js', 'lib/src/index.d.ts', 'src/pages/[...overview].astro', 'astro.config.mjs', 'schemas/json/causes.schema.json', 'templates/init/causes.yml', 'public/favicon.svg']) expect(files).toContain(needed);
     expect(files.filter((f) => /^(test|src\/bench|src\/tools|content|docs\/screenshots|\.ci)(\/|$)/.test(f))).toEqual([]);
     const manifest = JSON.parse(await readFile(path.join(pkg, 'package.json'), 'utf8'));
     expect(manifest.private).toBeUndefined();

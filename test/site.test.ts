@@ -162,7 +162,7 @@ describe('hindsight build', () => {
       // A new incident (a copy under another id), then gone again: its page must come and go.
       const copy = '2017-01-01-cloudflare-leap-second-again';
       const edits: [string, () => Promise<void>, RegExp][] = [
-        ['2014-11-19-azure-storage', edit('2014-11-19-azure-storage', (t) => t.replace('## Root cause\n\n', '## Root cause\n\nOne more sentence of the body. ')), /, (5[123]) of 54 pages, exports and search rows unchanged/],
+        ['2014-11-19-azure-storage', edit('2014-11-19-azure-storage', (t) => t.replace('## Root cause\n\n', '## Root cause\n\nOne more sentence of the body. ')), /, (5[89]|60) of 61 pages, exports and search rows unchanged/],
         ['2012-02-29-azure-leap-day', edit('2012-02-29-azure-leap-day', (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)')), /unchanged/],
         ['2013-02-22-azure-storage-certificate', edit('2013-02-22-azure-storage-certificate', (t) => t.replace('- [ ]', '- [x]')), /unchanged/],
         // Every postmortem internal, then one public: every incident page now says which the public

@@ -1,13 +1,15 @@
 /**
- * Incremental builds: a page of an incident, a cause or a service, the JSON and CSV exports and
- * the files of search result rows are rendered again only when what they show may have changed;
- * the others are taken from the previous output unchanged.
+ * Incremental builds: a page of an incident, a cause or a service, an overview page (home, the
+ * lists, trends, remediation, search), the JSON and CSV exports and the files of search result
+ * rows are rendered again only when what they show may have changed; the others are taken from
+ * the previous output unchanged.
  *
  * What a page shows is summed up in a fingerprint: the postmortem itself and its revisions in git (incident pages), and
  * for every incident the page lists (recurrences, related, possibly related, recurred while
  * open, the incidents of a cause or service) the facts a list shows of it: front matter,
- * remediation and timeline figures, never its body. The exports show those facts of every
- * incident, so they share one fingerprint of all of them; a file of search result rows has one
+ * remediation and timeline figures, never its body. The overview pages and the exports show
+ * those facts of every incident (and what follows from them: trends, recurrences while a fix was
+ * open, counts per cause and service), so they share one fingerprint of all of them; a file of search result rows has one
  * of the text of its postmortems. Everything the whole site shares goes into a salt: Hindsight's own code,
  * whether the pages mark what the public site leaves out, the catalogue, the build date, the base the site is served under (every link), the number of incidents (the footer),
  * the logo (whose address names its content) and the content of the component overrides and the files they import. A page is rendered when its fingerprint differs from the one of the previous build,
@@ -36,6 +38,10 @@ export interface PreviousBuild {
   pages: Record<string, string>;
 }
 
+/** The overview pages (see src/pages/[...overview].astro): what they show of the incidents is what lists show of each. */
+export const OVERVIEWS = ['/', '/incidents/', '/causes/', '/services/', '/trends/', '/actions/', '/search/'] as const;
+export type Overview = (typeof OVERVIEWS)[number];
+
 /** The exports, which show the same facts of every incident (see src/pages/[records].csv.ts, api/[records].json.ts). */
 export const EXPORTS = ['/api/incidents.json', '/api/actions.json', '/incidents.csv', '/actions.csv'];
 
@@ -46,7 +52,7 @@ export const searchRowAddress = (n: number) => `/search/docs/${n}.json`;
 export const outputFile = (address: string) => path.join('.', address, address.endsWith('/') ? 'index.html' : '');
 
 export interface Plan {
-  /** Fingerprint of every incident, cause and service page, export and file of search result rows, by address (`/incidents/x/`, `/actions.csv`, `/search/docs/3.json`). */
+  /** Fingerprint of every incident, cause, service and overview page, export and file of search result rows, by address (`/incidents/x/`, `/trends/`, `/actions.csv`, `/search/docs/3.json`). */
   pages: Map<string, string>;
   /** Addresses to render; the others are copied from the previous output. */
   render: Set<string>;
@@ -115,8 +121,9 @@ export function plan(s: Planned, code: string, previous: PreviousBuild | undefin
   }
   for (const cause of s.kb.catalog.causes?.keys() ?? []) if (!pages.has(`/causes/${cause}/`)) pages.set(`/causes/${cause}/`, hash([salt, []]));
   for (const entry of services(s)) pages.set(`/services/${entry.id}/`, hash([salt, (s.links.byService.get(entry.id) ?? []).map(card)]));
-  const exported = hash([salt, s.incidents.map(card)]);
-  for (const address of EXPORTS) pages.set(address, exported);
+  // The overview pages and the exports show the list facts of every incident, in the site's order.
+  const listed = hash([salt, s.incidents.map(card)]);
+  for (const address of [...OVERVIEWS, ...EXPORTS]) pages.set(address, listed);
   // A search result row shows what the postmortem's text says (see searchRows), at its place;
   // a file of rows, what its postmortems' texts say.
   for (let n = 0; n < rowFileCount(s.incidents.length); n++) pages.set(searchRowAddress(n), hash([salt, inRowFile(s.incidents, n).map((p) => [p.file, p.digest])]));
