@@ -13,14 +13,14 @@ import { fault } from '../knowledge-base/fault.ts';
 import { loadHistory } from '../knowledge-base/history.ts';
 import { formatPretty } from './reporters.ts';
 import { linkInto, prepareOutput, removeInBackground, swapIn } from './output-folder.ts';
-import { keepAsSpare, spareFolderOf, updateSpare } from './spare-site.ts';
+import { keepAsSpare, spareFolderOf, takeIntoSpare, updateSpare } from './spare-site.ts';
 import { tidySideFolder } from './side-folder.ts';
 import { astroProject } from '../site/astro-project.ts';
 import { startBackground } from '../site/background.ts';
 import { collectGarbage } from '../site/memory.ts';
 import { absoluteAddress } from '../site/base.ts';
 import { handedPlan, handOver, keptSearchFiles, publishedOf } from '../site/data.ts';
-import { outputFile, siteCodeDigest, type PreviousBuild } from '../site/incremental.ts';
+import { outputFile, siteCodeDigest, type Plan, type PreviousBuild } from '../site/incremental.ts';
 import { audienceOption, baseOption, servedBase } from './options.ts';
 import { UsageError, type CommandResult } from './result.ts';
 
@@ -105,7 +105,25 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
     p.terms = undefined;
     if (p.public) p.public.terms = undefined;
   }
-  handOver(contentDir, kb, date, { incremental: record ? { code: await siteCodeDigest(), previous: previousBuild } : undefined, background, base, project: cwd, history: await history });
+  // Incremental: the pages that show nothing new are taken from the output as soon as the pages
+  // are written, while the search files are still being written on the other core: into the
+  // spare site (the site the last build replaced), brought up to date, or, without one, linked
+  // into the new site. The spare pays when the new site takes more pages from the output than
+  // it renders; after an upgrade, which renders every page, the new folder is swapped in as it is.
+  let taken: { pages: string[]; spare?: string } | undefined;
+  const takeUnchanged = (plan: Plan) => {
+    if (!previousBuild || !existsSync(outDir)) return;
+    const pages = [...plan.pages.keys()].filter((address) => !plan.render.has(address)).map(outputFile);
+    const spare = spareFolderOf(outDir);
+    if (pages.length > plan.render.size && existsSync(spare)) {
+      takeIntoSpare(spare, outDir, pages);
+      taken = { pages, spare };
+    } else {
+      linkInto(output.partial, outDir, pages);
+      taken = { pages };
+    }
+  };
+  handOver(contentDir, kb, date, { incremental: record ? { code: await siteCodeDigest(), previous: previousBuild, pagesWritten: takeUnchanged } : undefined, background, base, project: cwd, history: await history });
   process.env.HINDSIGHT_CONTENT = contentDir;
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   const { build: astroBuild } = await import('astro');
@@ -124,22 +142,16 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
     await project.inside(() => astroBuild(project.config({ outDir: output.partial, logLevel: 'warn', base, ...(baseUrl ? { site: absoluteAddress(baseUrl, base, '/') } : {}) })));
     plan = await handedPlan();
     let site = output.partial;
-    if (plan && previousBuild && existsSync(outDir)) {
-      // Incremental: the pages that show nothing new and the search files written the same are
-      // taken from the output, into the spare site brought up to date (the site the last build
-      // replaced) or, without one, linked into the new site.
-      const unchanged = [...plan.pages.keys()].filter((address) => !plan!.render.has(address));
-      const files = [...unchanged.map(outputFile), ...keptSearchFiles()];
-      // The spare pays when the new site takes more pages from the output than it renders; after
-      // an upgrade, which renders every page, the new folder is swapped in as it is.
-      const spare = spareFolderOf(outDir);
-      if (unchanged.length > plan.render.size && existsSync(spare)) {
-        updateSpare({ spare, partial: output.partial, outDir, unchanged: files });
-        site = spare;
+    if (taken) {
+      // The search files written the same as in the output, taken now that the rest is written.
+      const search = keptSearchFiles();
+      if (taken.spare) {
+        updateSpare({ spare: taken.spare, partial: output.partial, outDir, taken: taken.pages, unchanged: search });
+        site = taken.spare;
       } else {
-        linkInto(output.partial, outDir, files);
+        linkInto(output.partial, outDir, search);
       }
-      kept = unchanged.length;
+      kept = taken.pages.length;
     }
     // The record goes before the output changes and the new one comes after: a build killed in
     // between is followed by a full build. The old record must not stay with the new output: a

@@ -35,18 +35,33 @@ export interface SpareUpdate {
   partial: string;
   /** The output folder, which holds the files the new site takes unchanged. */
   outDir: string;
-  /** The files the new site takes from the output. */
+  /** Files the new site takes from the output that `takeIntoSpare` took already. */
+  taken: readonly string[];
+  /** The other files the new site takes from the output. */
   unchanged: readonly string[];
 }
 
 /**
- * Makes the spare the new site, in place: the files written this build moved in, the unchanged
- * files linked from the output where the spare's are not the output's own, the files the new
- * site does not have removed.
+ * Links `files` of the output `outDir` into the spare where the spare's are not the output's own.
+ * A build takes its unchanged pages so while its search files are still being written, and the
+ * rest with `updateSpare`.
  */
-export function updateSpare({ spare, partial, outDir, unchanged }: SpareUpdate): void {
+export function takeIntoSpare(spare: string, outDir: string, files: readonly string[], writer = new SiteWriter()): void {
+  files.forEach((file, n) => {
+    if (n === files.length >> 1) fault('spare');
+    const [from, target] = [path.join(outDir, file), path.join(spare, file)];
+    if (!sameFile(from, target)) writer.link(from, target, true);
+  });
+}
+
+/**
+ * Makes the spare the new site, in place, once the build has written every file: the files the
+ * new site does not have removed, the files written this build moved in, the unchanged files not
+ * yet taken linked from the output where the spare's are not the output's own.
+ */
+export function updateSpare({ spare, partial, outDir, taken, unchanged }: SpareUpdate): void {
   const written = filesIn(partial);
-  const site = new Set([...written, ...unchanged]);
+  const site = new Set([...written, ...taken, ...unchanged]);
   const writer = new SiteWriter();
   for (const file of filesIn(spare)) {
     if (site.has(file)) continue;
@@ -58,11 +73,7 @@ export function updateSpare({ spare, partial, outDir, unchanged }: SpareUpdate):
     writer.folder(path.dirname(target));
     renameSync(path.join(partial, file), target);
   }
-  unchanged.forEach((file, n) => {
-    if (n === unchanged.length >> 1) fault('spare');
-    const [from, target] = [path.join(outDir, file), path.join(spare, file)];
-    if (!sameFile(from, target)) writer.link(from, target, true);
-  });
+  takeIntoSpare(spare, outDir, unchanged, writer);
 }
 
 /**

@@ -31,7 +31,15 @@ interface Handed {
    * For incremental builds: the digest of Hindsight's code, the previous build if any, and (set
    * by the site) the plan, once made, and the search files left as the previous build wrote them.
    */
-  incremental?: { code: string; previous?: PreviousBuild; planned?: PromiseWithResolvers<Plan>; searchKept?: string[]; siteFiles?: Set<string> };
+  incremental?: {
+    code: string;
+    previous?: PreviousBuild;
+    planned?: PromiseWithResolvers<Plan>;
+    searchKept?: string[];
+    siteFiles?: Set<string>;
+    /** Called with the plan once every page is written, while the search files may still be being written. */
+    pagesWritten?: (plan: Plan) => void;
+  };
   /** Similarity and the term shards, being worked out on a worker thread while Astro runs. */
   background?: Background;
   /** The path the site is served under (see base.ts); `/` when not handed over, as Astro's own base then is. */
@@ -82,6 +90,15 @@ export function recordSiteFiles(files: Iterable<string>): void {
 export function handedPlan(): Promise<Plan> | undefined {
   // Read through the global: Astro's bundle of the pages has its own copy of this module.
   return (globalThis as Handoff)[HANDOFF]?.incremental?.planned?.promise;
+}
+
+/**
+ * Tells the build that handed the knowledge base over that every page is written (see
+ * search-files.ts): it takes the unchanged ones from its previous output meanwhile.
+ */
+export async function pagesWritten(): Promise<void> {
+  const incremental = (globalThis as Handoff)[HANDOFF]?.incremental;
+  if (incremental?.pagesWritten && incremental.planned) incremental.pagesWritten(await incremental.planned.promise);
 }
 
 /** The previous output folder of an incremental build, where unchanged files may be left as they are. */

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { searchRowFiles } from '../search/index-files.ts';
 import { startBackground, type Background } from './background.ts';
-import { handedBackground, handedPlan, handedPreviousOutput, keepSearchFiles, published } from './data.ts';
+import { handedBackground, handedPlan, handedPreviousOutput, keepSearchFiles, pagesWritten, published } from './data.ts';
 import { searchRowAddress } from './incremental.ts';
 
 export function searchFiles(): AstroIntegration {
@@ -39,6 +39,9 @@ export function searchFiles(): AstroIntegration {
         kept.catch(() => {}); // awaited, and so reported, when the pages are done
       },
       'astro:build:done': async () => {
+        // The pages are written; the search files may not be yet, and the build takes the
+        // pages it did not render from its previous output meanwhile.
+        await pagesWritten();
         keepSearchFiles(await kept!);
       },
     },
