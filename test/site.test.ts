@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'parse5';
 import { describe, expect, inject, it } from 'vitest';
+import { spareFolderOf } from '../src/cli/spare-site.ts';
 import { loadKnowledgeBase } from '../src/knowledge-base/loader.ts';
 import { elements } from './helpers/html.ts';
 import { buildSite } from './setup/sites.ts';
@@ -13,9 +14,9 @@ const { shipped, hostile } = inject('sites');
 const kb = await loadKnowledgeBase('content', { cwd: ROOT });
 const read = (site: string, address: string) => readFile(path.join(site, address.endsWith('/') ? `${address}index.html` : address), 'utf8');
 
-async function files(dir: string): Promise<string[]> {
+async function files(dir: string, kind: 'file' | 'folder' = 'file'): Promise<string[]> {
   return (await readdir(dir, { recursive: true, withFileTypes: true }))
-    .filter((entry) => entry.isFile())
+    .filter((entry) => (kind === 'file' ? entry.isFile() : entry.isDirectory()))
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
     .sort();
 }
@@ -152,6 +153,9 @@ describe('hindsight build', () => {
       const out = path.join(tmp, 'out');
       const env = { HINDSIGHT_CACHE_DIR: path.join(tmp, 'cache') };
       await buildSite(content, out, { env });
+      // Into an empty output: a spare of the pages' folders alone is started for the next build (see src/cli/spare-site.ts).
+      expect(await files(spareFolderOf(out))).toEqual([]);
+      expect(await files(spareFolderOf(out), 'folder')).toEqual(expect.arrayContaining(['incidents/2014-11-19-azure-storage', 'causes/global-rollout', 'search/docs']));
       // Something else wrote into the output (Pagefind, say): nested folders, files at each level.
       for (const extra of ['pagefind/pagefind.js', 'pagefind/fragment/a.pf_fragment', 'pagefind/index/b.pf_index']) {
         await mkdir(path.dirname(path.join(out, extra)), { recursive: true });
@@ -180,6 +184,8 @@ describe('hindsight build', () => {
         await buildSite(content, clean, { env: { HINDSIGHT_CACHE_DIR: 'off' } });
         const expected = await files(clean);
         expect(await files(out)).toEqual(expected);
+        // No folder the clean site lacks either, such as the page folder of a postmortem removed.
+        expect(await files(out, 'folder')).toEqual(await files(clean, 'folder'));
         for (const name of expected) expect(await readFile(path.join(out, name), 'utf8'), `${id}: ${name}`).toEqual(await readFile(path.join(clean, name), 'utf8'));
         await rm(clean, { recursive: true });
       }

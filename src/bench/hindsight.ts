@@ -3,8 +3,9 @@
  * with HINDSIGHT_CACHE_DIR pointing at a bench cache: validate cold and warm, a build after
  * validate on the same cache (the order CI runs them in), a full build, a rebuild after one
  * postmortem's body was edited, another after one title was renamed, a third after a second edit
- * (the first rebuild makes its new site from links, the later ones bring the spare site up to
- * date; see src/cli/spare-site.ts), and a build by the next
+ * (the full build, into no output, leaves a spare of its pages' folders, which the first rebuild
+ * links its pages into; the later ones bring the site they replaced up to date; see
+ * src/cli/spare-site.ts), and a build by the next
  * version of Hindsight (this package with a comment added to its parser) on the cache and output
  * the last one left. One call is one round of them.
  */
@@ -32,7 +33,7 @@ export interface HindsightRound {
   fullBuild: Measured;
   rebuildAfterEdit: Measured;
   rebuildAfterRename: Measured;
-  /** After the rename, the same postmortem edited again: a rebuild with the spare site in place. */
+  /** After the rename, the same postmortem edited again: a rebuild with the site the last build replaced as its spare. */
   rebuildAfterSecondEdit: Measured;
   /** A build by another version of the code, on the cache and output of this one. */
   buildAfterUpgrade: Measured;

@@ -84,7 +84,7 @@ function sizeTable(size: SizeResult, machine: Machine): string {
     ['Full build ÷ bare Astro, per round', h.fullBuild.runs.map((run, i) => ratio(run, a.build.runs[i])).join(', '), '—', '—'],
     ['Rebuild after editing one postmortem’s body', timed(h.rebuildAfterEdit), '—', '—'],
     ['Rebuild after renaming one title', timed(h.rebuildAfterRename), '—', '—'],
-    ['Rebuild after editing the same body again (the spare site brought up to date)', timed(h.rebuildAfterSecondEdit), '—', '—'],
+    ['Rebuild after editing the same body again (the replaced site brought up to date)', timed(h.rebuildAfterSecondEdit), '—', '—'],
     ['Build by the next version (cache and output of this one)', timed(h.buildAfterUpgrade), '—', '—'],
     ['Search index (Pagefind: incident pages of Hindsight’s site)', 'in the build', '—', timed(p.index)],
     ['Search: time to first results (median of 3)', ms(h.search.firstResultMs), '—', ms(p.search.firstResultMs)],
@@ -218,7 +218,7 @@ export function renderMarkdown(results: BenchResults): string {
     '- **Build after validate**: `hindsight build` right after the two validations, on the cache they left (outcomes, no page data), with no previous output: what CI runs.',
     '- **Rebuild after editing one postmortem’s body**: one sentence appended to the root cause of the first postmortem in path order, then the same build with the cache and previous output kept. ' +
       '**After renaming one title**: the title of the last postmortem in path order gets a suffix, which every page listing it shows, then the same build again. ' +
-      '**After editing the same body again**: one more sentence, then the same build: the first rebuild after a full build makes its new site from hard links, and keeps the site it replaced beside the output; from the second on, a rebuild brings that spare site up to date in place (src/cli/spare-site.ts). ' +
+      '**After editing the same body again**: one more sentence, then the same build: the full build, which has no previous output, leaves beside it a spare of its pages’ folders alone, and the first rebuild links its pages into them; it keeps the site it replaced there, and from the second on a rebuild brings that spare site up to date in place (src/cli/spare-site.ts). ' +
       '“No previous output” removes the output folder and the side folder beside it.',
     '- **Build by the next version**: the package with one comment added to its parser (so every cache salt and code digest differ, as after an upgrade) builds with the cache and output the last build left: it must drop them without reading them in full.',
     '- **Growth** (with a size above 10,000 in `--sizes`, not in CI): that size runs one round only.',

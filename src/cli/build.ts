@@ -13,7 +13,7 @@ import { fault } from '../knowledge-base/fault.ts';
 import { loadHistory } from '../knowledge-base/history.ts';
 import { formatPretty } from './reporters.ts';
 import { linkInto, prepareOutput, removeInBackground, swapIn } from './output-folder.ts';
-import { keepAsSpare, spareFolderOf, takeIntoSpare, updateSpare } from './spare-site.ts';
+import { keepAsSpare, spareFolderOf, startSpare, takeIntoSpare, updateSpare } from './spare-site.ts';
 import { tidySideFolder } from './side-folder.ts';
 import { astroProject } from '../site/astro-project.ts';
 import { startBackground } from '../site/background.ts';
@@ -31,9 +31,10 @@ error nothing is written and the previous output is left untouched. The new site
 beside the output folder, in .<out>.hindsight/ (which git ignores), and moved in at the end,
 so a build that is killed leaves the previous site whole (past that move, the new one), and
 the next build clears what it left there. The site a build replaces stays there, mostly as
-links to the same files, for the next build to bring up to date. The same content and build date give byte-identical output. Files that have not changed since the
-last build are not parsed again, and pages that show nothing new are taken as they are from
-the previous output; the cache is in node_modules/.cache/hindsight (HINDSIGHT_CACHE_DIR sets
+links to the same files, for the next build to bring up to date (after a build into an empty
+output, the folders of its pages). The same content and build date give byte-identical
+output. Files that have not changed since the last build are not parsed again, and pages that
+show nothing new are taken as they are from the previous output; the cache is in node_modules/.cache/hindsight (HINDSIGHT_CACHE_DIR sets
 another, \`off\` none).
 
 Options:
@@ -138,9 +139,12 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
   // Whether the old site is being removed in the background, which then removes the side folder.
   let removing = false;
   try {
+    // Into an empty output, the new site will have no spare: one is started while the pages render.
+    const starting = record && !existsSync(outDir) && !existsSync(spareFolderOf(outDir)) ? handedPlan()?.then((made) => startSpare(outDir, [...made.pages.keys()].map((address) => path.dirname(outputFile(address))))) : undefined;
     // Astro writes its own addresses (`_astro/` assets) under the same base as the pages.
     await project.inside(() => astroBuild(project.config({ outDir: output.partial, logLevel: 'warn', base, ...(baseUrl ? { site: absoluteAddress(baseUrl, base, '/') } : {}) })));
     plan = await handedPlan();
+    await starting?.catch(() => {}); // a spare is never needed
     let site = output.partial;
     if (taken) {
       // The search files written the same as in the output, taken now that the rest is written.
