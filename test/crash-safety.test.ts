@@ -8,6 +8,7 @@
  * garbled are read as missing, never as something else.
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createHash } from 'node:crypto';
 import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -203,6 +204,33 @@ describe('an incremental build', () => {
     await buildSite(content, out, { env: env() });
     expect(whichOf(await siteOf(out))).toBe('v2');
     expect((await readdir(tmp)).filter((name) => name.startsWith(`${path.basename(out)}.`))).toEqual([]);
+  }, 30_000);
+
+  it('is refused while another build is building into the same output, and that build is left alone', async () => {
+    await restoreV1();
+    // A running process stands for the other build, with the folder a build makes for its new site.
+    const other = spawn('sleep', ['60'], { stdio: 'ignore' });
+    const theirs = `partial-${other.pid}`;
+    try {
+      await mkdir(path.join(sideFolderOf(out), theirs, 'incidents'), { recursive: true });
+      const refused = await buildSite(content, out, { env: env() }).then(
+        () => undefined,
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(refused?.code).toBe(2);
+      expect(refused?.stderr).toBe(`hindsight: Another build (process ${other.pid}) is building into ${out}: wait for it to end, or give this one another --out.\n`);
+      expect(whichOf(await siteOf(out))).toBe('v1');
+      // Its folder is as it was, and this build's own is gone.
+      expect((await besideOut()).filter((name) => name.startsWith('partial-'))).toEqual([theirs]);
+      expect(await readdir(path.join(sideFolderOf(out), theirs))).toEqual(['incidents']);
+    } finally {
+      other.kill();
+    }
+    // Once it is over, what it left is cleared like any killed build's.
+    await once(other, 'exit');
+    await buildSite(content, out, { env: env() });
+    expect(whichOf(await siteOf(out))).toBe('v2');
+    expect((await besideOut()).filter((name) => name.startsWith('partial-'))).toEqual([]);
   }, 30_000);
 
   it('killed at random moments leaves v1 or v2, and the next build is right', async () => {

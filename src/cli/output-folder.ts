@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { running } from '../knowledge-base/durable.ts';
 import { fault } from '../knowledge-base/fault.ts';
+import { UsageError } from './result.ts';
 import { makeSideFolder, sideFolderOf } from './side-folder.ts';
 
 /** The folders of one build into an output folder. */
@@ -43,6 +44,14 @@ export function prepareOutput(outDir: string): OutputFolder {
   const partial = path.join(side, `partial-${process.pid}`);
   mkdirSync(partial, { recursive: true });
   makeSideFolder(outDir);
+  // One build at a time into an output: two would share its spare site and Astro's scratch
+  // folder. Looked for once this build's own folder is there, so that of two builds starting
+  // at once at least one sees the other.
+  const other = madeBy(side, '').find((made) => !made.old && made.pid !== process.pid && running(made.pid));
+  if (other) {
+    rmSync(partial, { recursive: true, force: true });
+    throw new UsageError(`Another build (process ${other.pid}) is building into ${outDir}: wait for it to end, or give this one another --out.`);
+  }
   return {
     dir: outDir,
     partial,
@@ -90,20 +99,24 @@ export async function swapIn({ dir, partial, previous }: OutputFolder): Promise<
  * back first.
  */
 function removeLeftovers(outDir: string, folder: string, prefix: string): void {
+  const left = madeBy(folder, prefix).filter((made) => made.pid === process.pid || !running(made.pid));
+  const restored = existsSync(outDir) ? undefined : left.find((leftover) => leftover.old);
+  if (restored) renameSync(restored.dir, outDir);
+  for (const leftover of left) if (leftover !== restored) rmSync(leftover.dir, { recursive: true, force: true });
+}
+
+/** The folders builds made in `folder`: `<prefix>partial-<pid>` (a new site) and `<prefix>previous-<pid>-<n>` (an old site, `old`). */
+function madeBy(folder: string, prefix: string): { old: boolean; pid: number; dir: string }[] {
   let names: string[];
   try {
     names = readdirSync(folder);
   } catch {
-    return;
+    return [];
   }
-  const left = names.flatMap((name) => {
+  return names.flatMap((name) => {
     const match = name.startsWith(prefix) ? /^(partial|previous)-(\d+)(?:-[0-9a-f]+)?$/.exec(name.slice(prefix.length)) : null;
-    const pid = Number(match?.[2]);
-    return match && (pid === process.pid || !running(pid)) ? [{ old: match[1] === 'previous', dir: path.join(folder, name) }] : [];
+    return match ? [{ old: match[1] === 'previous', pid: Number(match[2]), dir: path.join(folder, name) }] : [];
   });
-  const restored = existsSync(outDir) ? undefined : left.find((leftover) => leftover.old);
-  if (restored) renameSync(restored.dir, outDir);
-  for (const leftover of left) if (leftover !== restored) rmSync(leftover.dir, { recursive: true, force: true });
 }
 
 /** Why a hard link may not be made where a copy can: another file system, or one without links. */
