@@ -32,8 +32,8 @@ beside the output folder, in .<out>.hindsight/ (which git ignores), and moved in
 so a build that is killed leaves the previous site whole (past that move, the new one), and
 the next build clears what it left there. The site a build replaces stays there, mostly as
 links to the same files, for the next build to bring up to date (after a build into an empty
-output, the folders of its pages). The same content and build date give byte-identical
-output. Files that have not changed since the last build are not parsed again, and pages that
+output, the folders of its pages). A build into an output that another build is still
+building into is refused. The same content and build date give byte-identical output. Files that have not changed since the last build are not parsed again, and pages that
 show nothing new are taken as they are from the previous output; the cache is in node_modules/.cache/hindsight (HINDSIGHT_CACHE_DIR sets
 another, \`off\` none).
 
