@@ -13,7 +13,7 @@ import { fault } from '../knowledge-base/fault.ts';
 import { loadHistory } from '../knowledge-base/history.ts';
 import { formatPretty } from './reporters.ts';
 import { linkInto, prepareOutput, removeInBackground, swapIn } from './output-folder.ts';
-import { keepAsSpare, spareFolderOf, startSpare, takeIntoSpare, updateSpare } from './spare-site.ts';
+import { contentsOf, keepAsSpare, spareFolderOf, startSpare, takeIntoSpare, updateSpare, type Contents } from './spare-site.ts';
 import { tidySideFolder } from './side-folder.ts';
 import { astroProject } from '../site/astro-project.ts';
 import { startBackground } from '../site/background.ts';
@@ -111,14 +111,15 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
   // spare site (the site the last build replaced), brought up to date, or, without one, linked
   // into the new site. The spare pays when the new site takes more pages from the output than
   // it renders; after an upgrade, which renders every page, the new folder is swapped in as it is.
-  let taken: { pages: string[]; spare?: string } | undefined;
+  let taken: { pages: string[]; spare?: string; contents?: Contents } | undefined;
   const takeUnchanged = (plan: Plan) => {
     if (!previousBuild || !existsSync(outDir)) return;
     const pages = [...plan.pages.keys()].filter((address) => !plan.render.has(address)).map(outputFile);
     const spare = spareFolderOf(outDir);
     if (pages.length > plan.render.size && existsSync(spare)) {
       takeIntoSpare(spare, outDir, pages);
-      taken = { pages, spare };
+      // Read now, while the search files may still be being written: nothing else changes the spare.
+      taken = { pages, spare, contents: contentsOf(spare) };
     } else {
       linkInto(output.partial, outDir, pages);
       taken = { pages };
@@ -150,7 +151,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
       // The search files written the same as in the output, taken now that the rest is written.
       const search = keptSearchFiles();
       if (taken.spare) {
-        updateSpare({ spare: taken.spare, partial: output.partial, outDir, taken: taken.pages, unchanged: search });
+        updateSpare({ spare: taken.spare, partial: output.partial, outDir, taken: taken.pages, unchanged: search, contents: taken.contents });
         site = taken.spare;
       } else {
         linkInto(output.partial, outDir, search);

@@ -24,8 +24,14 @@ import { sideFolderOf } from './side-folder.ts';
 /** The spare site of the output folder `outDir`. */
 export const spareFolderOf = (outDir: string): string => path.join(sideFolderOf(outDir), 'spare');
 
-/** The files and the folders under `dir`, relative to it. */
-function contentsOf(dir: string): { files: string[]; folders: string[] } {
+/** The files and the folders under a folder, relative to it. */
+export interface Contents {
+  files: string[];
+  folders: string[];
+}
+
+/** The files and the folders under `dir`. */
+export function contentsOf(dir: string): Contents {
   const files: string[] = [];
   const folders: string[] = [];
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
@@ -45,6 +51,8 @@ export interface SpareUpdate {
   taken: readonly string[];
   /** The other files the new site takes from the output. */
   unchanged: readonly string[];
+  /** What the spare holds, read once `taken` were (nothing else changes the spare); else read here. */
+  contents?: Contents;
 }
 
 /**
@@ -65,11 +73,11 @@ export function takeIntoSpare(spare: string, outDir: string, files: readonly str
  * new site does not have removed, the files written this build moved in, the unchanged files not
  * yet taken linked from the output where the spare's are not the output's own.
  */
-export function updateSpare({ spare, partial, outDir, taken, unchanged }: SpareUpdate): void {
+export function updateSpare({ spare, partial, outDir, taken, unchanged, contents }: SpareUpdate): void {
   const written = contentsOf(partial).files;
   const site = new Set([...written, ...taken, ...unchanged]);
   const writer = new SiteWriter();
-  const before = contentsOf(spare);
+  const before = contents ?? contentsOf(spare);
   for (const file of before.files) if (!site.has(file)) unlinkSync(path.join(spare, file));
   for (const file of written) {
     const target = path.join(spare, file);
