@@ -140,12 +140,14 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
   // Whether the old site is being removed in the background, which then removes the side folder.
   let removing = false;
   try {
-    // Into an empty output, the new site will have no spare: one is started while the pages render.
-    const starting = record && !existsSync(outDir) && !existsSync(spareFolderOf(outDir)) ? handedPlan()?.then((made) => startSpare(outDir, [...made.pages.keys()].map((address) => path.dirname(outputFile(address))))) : undefined;
+    // Into an empty output, the new site will have no spare: one is started while the pages
+    // render. It is never needed, so its failure is no build's (nor an unhandled rejection
+    // when the build fails first).
+    const starting = record && !existsSync(outDir) && !existsSync(spareFolderOf(outDir)) ? handedPlan()?.then((made) => startSpare(outDir, [...made.pages.keys()].map((address) => path.dirname(outputFile(address))))).catch(() => {}) : undefined;
     // Astro writes its own addresses (`_astro/` assets) under the same base as the pages.
     await project.inside(() => astroBuild(project.config({ outDir: output.partial, logLevel: 'warn', base, ...(baseUrl ? { site: absoluteAddress(baseUrl, base, '/') } : {}) })));
     plan = await handedPlan();
-    await starting?.catch(() => {}); // a spare is never needed
+    await starting;
     let site = output.partial;
     if (taken) {
       // The search files written the same as in the output, taken now that the rest is written.
