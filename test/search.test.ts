@@ -3,7 +3,7 @@ import lunr from 'lunr';
 import { describe, expect, it } from 'vitest';
 import { lunrIndex } from '../src/search/index-files.ts';
 import { queryTerms, search, snippet } from '../src/search/query.ts';
-import { aboutTerms, documentTerms, indexTerm, words } from '../src/search/terms.ts';
+import { aboutTerms, documentTerms, indexTerm, TermTable, words } from '../src/search/terms.ts';
 import { catalog } from './helpers/catalog.ts';
 import { makePostmortem } from './helpers/postmortems.ts';
 
@@ -132,5 +132,38 @@ describe('the terms of what an incident was about', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('the table of terms the search index numbers', () => {
+  // Terms as lists hold them: no space, not empty; any other character, lone surrogates included.
+  const term = fc.oneof(fc.constantFrom('leap', 'dai', 'certif', 'failov', 'é', 'ß', '😀', '\ud800', 'x1'), fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }).filter((t) => !t.includes(' ')));
+  const lists = fc.array(fc.array(term, { minLength: 1, maxLength: 30 }).map((terms) => terms.join(' ')), { maxLength: 40 });
+
+  it('numbers terms in order of first use, as split(" ") and a Map do, list after list, and finds each again', () => {
+    fc.assert(
+      fc.property(lists, fc.array(term, { maxLength: 5 }), (given, others) => {
+        const table = new TermTable();
+        const map = new Map<string, number>();
+        for (const list of given) {
+          const got: number[] = [];
+          table.each(list, (id) => got.push(id));
+          expect(got).toEqual(list.split(' ').map((t) => map.get(t) ?? map.set(t, map.size).get(t)!));
+        }
+        expect(table.terms).toEqual([...map.keys()]);
+        for (const t of [...map.keys(), ...others]) expect(table.find(t)).toBe(map.get(t));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps its numbers past the growth of its table', () => {
+    const table = new TermTable();
+    const many = Array.from({ length: 20_000 }, (_, n) => `t${n}`);
+    const got: number[] = [];
+    table.each(many.join(' '), (id) => got.push(id));
+    table.each(many.slice().reverse().join(' '), (id) => got.push(id));
+    expect(got).toEqual([...many.keys(), ...[...many.keys()].reverse()]);
+    expect(table.find('t19999')).toBe(19_999);
   });
 });

@@ -28,7 +28,7 @@ import type { Section } from '../format/sections.ts';
 import type { Postmortem } from '../knowledge-base/index.ts';
 import { unpackSearchTerms } from '../knowledge-base/search-terms.ts';
 import { hash53, shardName, type Shard } from './query.ts';
-import { documentTerms, fieldTexts, FIELDS, type DocumentTerms, type SearchCatalog, type SearchField } from './terms.ts';
+import { documentTerms, fieldTexts, FIELDS, TermTable, type DocumentTerms, type SearchCatalog, type SearchField } from './terms.ts';
 
 /** What the index reads of a postmortem: its terms when they were counted as it was parsed, else its text. */
 export type Searchable = Pick<Postmortem, 'id' | 'data' | 'terms'> & { sections: readonly Pick<Section, 'title' | 'text'>[] };
@@ -161,8 +161,8 @@ export function eachTermShard(documents: readonly DocumentTerms[], each: (shard:
   // new word would move every term first used after it. Each term keeps instead its rank in the
   // document that first used it (the oldest holding it, documents being added oldest first, as
   // `lunrIndex` adds them), from which the browser orders a query's terms as lunr numbers them.
-  const numbers = new Map<string, number>();
-  const terms: string[] = [];
+  const table = new TermTable();
+  const terms = table.terms;
   const ranks: number[] = [];
   let seenIn = new Int32Array(1024).fill(-1); // by term number: the last document it was met in
   let slots = new Int32Array(1024 * F); // by term number and field: how many documents hold it
@@ -173,13 +173,10 @@ export function eachTermShard(documents: readonly DocumentTerms[], each: (shard:
       const [list, counts] = documents[n]![fields[f]!];
       let length = 0;
       if (counts.length) {
-        const words = list.split(' ');
-        for (let k = 0; k < words.length; k++) {
-          let id = numbers.get(words[k]!);
-          if (id === undefined) {
-            id = terms.length;
-            numbers.set(words[k]!, id);
-            terms.push(words[k]!);
+        let k = 0;
+        table.each(list, (id) => {
+          if (id === ranks.length) {
+            // A new term.
             ranks.push(rank);
             if (id === seenIn.length) [seenIn, slots] = [grown(seenIn, -1), grown(slots, 0)];
           }
@@ -189,9 +186,9 @@ export function eachTermShard(documents: readonly DocumentTerms[], each: (shard:
           }
           occurrences[at] = id;
           frequencies[at++] = counts[k]!;
-          length += counts[k]!;
+          length += counts[k++]!;
           slots[id * F + f]!++;
-        }
+        });
       }
       lengths[n * F + f] = length;
       totals[f]! += length;
@@ -231,7 +228,7 @@ export function eachTermShard(documents: readonly DocumentTerms[], each: (shard:
   // quicker. Each term's postings are made when its shard is.
   function* sorted(): Generator<ShardTerm> {
     for (const term of [...terms].sort()) {
-      const id = numbers.get(term)!;
+      const id = table.find(term)!;
       yield [term, ranks[id]!, fields.map((_, f) => list(id, f))];
     }
   }
