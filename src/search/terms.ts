@@ -152,14 +152,23 @@ export class TermTable {
 
   /** Doubles the table, for it to stay at most half full. */
   private grow(): void {
-    this.slots = new Int32Array(2 * this.slots.length).fill(-1);
-    const mask = this.slots.length - 1;
-    this.hashes.forEach((hash, id) => {
-      let slot = hash & mask;
-      while (this.slots[slot] !== -1) slot = (slot + 1) & mask;
-      this.slots[slot] = id;
-    });
+    this.slots = slotsOf(this.hashes, 2 * this.slots.length);
   }
+}
+
+/**
+ * The slots of an open-addressing table of `size` (a power of two) for entries with the given
+ * hashes, entry `e` at slot `hashes[e]`, or the first free one after it (-1: free).
+ */
+function slotsOf(hashes: readonly number[], size: number): Int32Array<ArrayBuffer> {
+  const slots = new Int32Array(size).fill(-1);
+  const mask = size - 1;
+  hashes.forEach((hash, entry) => {
+    let slot = hash & mask;
+    while (slots[slot] !== -1) slot = (slot + 1) & mask;
+    slots[slot] = entry;
+  });
+  return slots;
 }
 
 /** Calls `visit` with each term and its count, in order of first use. */
@@ -369,13 +378,7 @@ class Vocabulary {
 
   /** Doubles the table, for it to stay at most half full. */
   private grow(): void {
-    this.slots = new Int32Array(2 * this.slots.length).fill(-1);
-    const mask = this.slots.length - 1;
-    this.hashes.forEach((hash, e) => {
-      let slot = hash & mask;
-      while (this.slots[slot] !== -1) slot = (slot + 1) & mask;
-      this.slots[slot] = e;
-    });
+    this.slots = slotsOf(this.hashes, 2 * this.slots.length);
   }
 
   private count(id: number): void {
