@@ -33,9 +33,10 @@ so a build that is killed leaves the previous site whole (past that move, the ne
 the next build clears what it left there. The site a build replaces stays there, mostly as
 links to the same files, for the next build to bring up to date (after a build into an empty
 output, the folders of its pages). A build into an output that another build is still
-building into is refused. The same content and build date give byte-identical output. Files that have not changed since the last build are not parsed again, and pages that
-show nothing new are taken as they are from the previous output; the cache is in node_modules/.cache/hindsight (HINDSIGHT_CACHE_DIR sets
-another, \`off\` none).
+building into is refused. The same content and build date give byte-identical output. Files
+that have not changed since the last build are not parsed again, and pages that show nothing
+new are taken as they are from the previous output; the cache is in
+node_modules/.cache/hindsight (HINDSIGHT_CACHE_DIR sets another, \`off\` none).
 
 Options:
   --content DIR   content folder (default: content)
@@ -111,7 +112,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
   // spare site (the site the last build replaced), brought up to date, or, without one, linked
   // into the new site. The spare pays when the new site takes more pages from the output than
   // it renders; after an upgrade, which renders every page, the new folder is swapped in as it is.
-  let taken: { pages: string[]; spare?: string; contents?: Contents } | undefined;
+  let taken: { pages: string[]; spare?: { dir: string; contents: Contents } } | undefined;
   const takeUnchanged = (plan: Plan) => {
     if (!previousBuild || !existsSync(outDir)) return;
     const pages = [...plan.pages.keys()].filter((address) => !plan.render.has(address)).map(outputFile);
@@ -119,7 +120,7 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
     if (pages.length > plan.render.size && existsSync(spare)) {
       takeIntoSpare(spare, outDir, pages);
       // Read now, while the search files may still be being written: nothing else changes the spare.
-      taken = { pages, spare, contents: contentsOf(spare) };
+      taken = { pages, spare: { dir: spare, contents: contentsOf(spare) } };
     } else {
       linkInto(output.partial, outDir, pages);
       taken = { pages };
@@ -153,8 +154,8 @@ export async function build({ cwd, content = 'content', out = 'dist', today, bas
       // The search files written the same as in the output, taken now that the rest is written.
       const search = keptSearchFiles();
       if (taken.spare) {
-        updateSpare({ spare: taken.spare, partial: output.partial, outDir, taken: taken.pages, unchanged: search, contents: taken.contents });
-        site = taken.spare;
+        updateSpare({ spare: taken.spare.dir, partial: output.partial, outDir, taken: taken.pages, unchanged: search, contents: taken.spare.contents });
+        site = taken.spare.dir;
       } else {
         linkInto(output.partial, outDir, search);
       }

@@ -51,8 +51,8 @@ export interface SpareUpdate {
   taken: readonly string[];
   /** The other files the new site takes from the output. */
   unchanged: readonly string[];
-  /** What the spare holds, read once `taken` were (nothing else changes the spare); else read here. */
-  contents?: Contents;
+  /** What the spare holds, read once `taken` were (nothing else changes the spare until then). */
+  contents: Contents;
 }
 
 /**
@@ -77,8 +77,7 @@ export function updateSpare({ spare, partial, outDir, taken, unchanged, contents
   const written = contentsOf(partial).files;
   const site = new Set([...written, ...taken, ...unchanged]);
   const writer = new SiteWriter();
-  const before = contents ?? contentsOf(spare);
-  for (const file of before.files) if (!site.has(file)) unlinkSync(path.join(spare, file));
+  for (const file of contents.files) if (!site.has(file)) unlinkSync(path.join(spare, file));
   for (const file of written) {
     const target = path.join(spare, file);
     writer.folder(path.dirname(target));
@@ -88,7 +87,7 @@ export function updateSpare({ spare, partial, outDir, taken, unchanged, contents
   // Folders that hold none of the site's files: emptied above, or made for a page the site no longer has.
   const needed = new Set<string>();
   for (const file of site) for (let dir = path.dirname(file); dir !== '.' && !needed.has(dir); dir = path.dirname(dir)) needed.add(dir);
-  for (const folder of before.folders) if (!needed.has(folder)) rmSync(path.join(spare, folder), { recursive: true, force: true });
+  for (const folder of contents.folders) if (!needed.has(folder)) rmSync(path.join(spare, folder), { recursive: true, force: true });
 }
 
 /**
