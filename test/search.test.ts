@@ -107,6 +107,23 @@ describe('the terms of a postmortem’s fields', () => {
       { numRuns: 3000 },
     );
   });
+
+  it('are the same past the growth of the tables that hold the words met', () => {
+    // Up to 40,000 distinct words (some with a letter beyond ASCII, some in capitals), in texts of up to 1.3 million characters.
+    const wordAt = (n: number) => `w${Math.imul(n, 2654435761) >>> 0}x${n % 7 === 0 ? 'É' : ''}${n % 5 === 0 ? 'ING' : 'ed'}`;
+    const bodies = [100, 5_000, 40_000].map((size) => Array.from({ length: size }, (_, n) => `${wordAt(n)} ${wordAt(n >> 1)}.`).join(' '));
+    for (const body of bodies) {
+      const p = { data: { title: '', summary: '', causes: [], blast_radius: { services: [] }, tags: [] }, sections: [{ title: 'Root cause', text: body }] } as unknown as Parameters<typeof documentTerms>[0];
+      expect(documentTerms(p, { causes: new Map(), services: new Map() }).body).toEqual(counted(body));
+    }
+  });
+
+  it('tell apart words whose characters hash the same', () => {
+    // Pairs with the same FNV-1a hash, the second of the same length as its first.
+    const body = 'costarring liquid Declinate macallums declinate altarage zinke Liquid';
+    const p = { data: { title: '', summary: '', causes: [], blast_radius: { services: [] }, tags: [] }, sections: [{ title: 'Root cause', text: body }] } as unknown as Parameters<typeof documentTerms>[0];
+    expect(documentTerms(p, { causes: new Map(), services: new Map() }).body).toEqual(counted(body));
+  });
 });
 
 describe('the terms of what an incident was about', () => {

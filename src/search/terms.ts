@@ -152,23 +152,15 @@ export class TermTable {
 
   /** Doubles the table, for it to stay at most half full. */
   private grow(): void {
-    this.slots = slotsOf(this.hashes, 2 * this.slots.length);
+    const slots = new Int32Array(2 * this.slots.length).fill(-1);
+    const mask = slots.length - 1;
+    this.hashes.forEach((hash, id) => {
+      let slot = hash & mask;
+      while (slots[slot] !== -1) slot = (slot + 1) & mask;
+      slots[slot] = id;
+    });
+    this.slots = slots;
   }
-}
-
-/**
- * The slots of an open-addressing table of `size` (a power of two) for entries with the given
- * hashes, entry `e` at slot `hashes[e]`, or the first free one after it (-1: free).
- */
-function slotsOf(hashes: readonly number[], size: number): Int32Array<ArrayBuffer> {
-  const slots = new Int32Array(size).fill(-1);
-  const mask = size - 1;
-  hashes.forEach((hash, entry) => {
-    let slot = hash & mask;
-    while (slots[slot] !== -1) slot = (slot + 1) & mask;
-    slots[slot] = entry;
-  });
-  return slots;
 }
 
 /** Calls `visit` with each term and its count, in order of first use. */
@@ -270,13 +262,16 @@ class Vocabulary {
   /** The terms the text being counted has used, by number, in order of first use. */
   private used: number[] = [];
   /**
-   * The ASCII words met, in open addressing: each slot holds an entry (or -1), and entry e is
-   * the word `keys[e]` (lowercase), the hash of its characters `hashes[e]` and its number `numbers[e]`.
+   * The ASCII words met, in open addressing: four numbers a slot, the hash of the word's
+   * characters, its number, where its characters (lowercase) start in `chars` and how many
+   * there are (0: a free slot).
    */
-  private slots = new Int32Array(4096).fill(-1);
-  private readonly keys: string[] = [];
-  private readonly hashes: number[] = [];
-  private readonly numbers: number[] = [];
+  private table = new Int32Array(4 * 4096);
+  private entries = 0;
+  private chars = new Uint16Array(1 << 15);
+  private charsEnd = 0;
+  /** The text being counted, a character code each (see `scan`). */
+  private units = new Uint16Array(1024);
 
   /** A word's term, or undefined to leave the word out. */
   private readonly termOf: (word: string) => string | undefined;
@@ -306,11 +301,18 @@ class Vocabulary {
    * as it is read.
    */
   private scan(text: string, codes: Uint8Array, unicode: boolean): void {
+    // Read from a copy of its character codes: `charCodeAt` in this loop, which meets strings
+    // of every kind V8 makes (flat, sliced, concatenated; one or two bytes a character), took
+    // twice as long as copying them first and reading the copy (docs/profiles.md).
+    const length = text.length;
+    if (length > this.units.length) this.units = new Uint16Array(Math.max(length, 2 * this.units.length));
+    const units = this.units;
+    for (let i = 0; i < length; i++) units[i] = text.charCodeAt(i);
     let start = -1;
     let hash = 0;
     let ascii = true; // the word so far is ASCII: looked up in the table
-    for (let i = 0; i < text.length; i++) {
-      let code = text.charCodeAt(i);
+    for (let i = 0; i < length; i++) {
+      let code = units[i]!;
       let astral = false;
       if (code < 128) {
         if (codes[code] === 1) {
@@ -340,7 +342,7 @@ class Vocabulary {
       if (astral) i++;
     }
     if (start !== -1) {
-      if (ascii) this.addAscii(text, start, text.length, hash);
+      if (ascii) this.addAscii(text, start, length, hash);
       else this.add(text.slice(start).toLowerCase());
     }
   }
@@ -352,33 +354,51 @@ class Vocabulary {
     this.count(id);
   }
 
-  /** Counts the ASCII word `text[start, end)`, lowercased, whose characters hash to `hash`. */
+  /** Counts the ASCII word `text[start, end)` (in `units` as well), lowercased, whose characters hash to `hash`. */
   private addAscii(text: string, start: number, end: number, hash: number): void {
     const length = end - start;
-    const mask = this.slots.length - 1;
-    let slot = hash & mask;
-    for (let e = this.slots[slot]!; e !== -1; slot = (slot + 1) & mask, e = this.slots[slot]!) {
-      const key = this.keys[e]!;
-      if (this.hashes[e] !== hash || key.length !== length) continue;
+    const { table, units } = this;
+    const last = table.length - 4;
+    let at = (hash << 2) & last;
+    for (; table[at + 3] !== 0; at = (at + 4) & last) {
+      if (table[at] !== hash || table[at + 3] !== length) continue;
+      const chars = this.chars;
       let k = 0;
-      for (; k < length; k++) {
-        const code = text.charCodeAt(start + k);
-        if ((code >= 65 && code <= 90 ? code + 32 : code) !== key.charCodeAt(k)) break;
+      for (let c = table[at + 2]!; k < length; k++, c++) {
+        const code = units[start + k]!;
+        if ((code >= 65 && code <= 90 ? code + 32 : code) !== chars[c]) break;
       }
-      if (k === length) return this.count(this.numbers[e]!);
+      if (k === length) return this.count(table[at + 1]!);
     }
-    const word = own(text.slice(start, end).toLowerCase());
+    const word = text.slice(start, end).toLowerCase();
     const id = this.words.get(word) ?? this.number(word);
-    this.slots[slot] = this.keys.push(word) - 1;
-    this.hashes.push(hash);
-    this.numbers.push(id);
-    if (2 * this.keys.length > this.slots.length) this.grow();
+    if (this.charsEnd + length > this.chars.length) {
+      const larger = new Uint16Array(2 * (this.charsEnd + length));
+      larger.set(this.chars);
+      this.chars = larger;
+    }
+    for (let k = 0; k < length; k++) this.chars[this.charsEnd + k] = word.charCodeAt(k);
+    table[at] = hash;
+    table[at + 1] = id;
+    table[at + 2] = this.charsEnd;
+    table[at + 3] = length;
+    this.charsEnd += length;
+    if (2 * ++this.entries > table.length >> 2) this.grow();
     this.count(id);
   }
 
   /** Doubles the table, for it to stay at most half full. */
   private grow(): void {
-    this.slots = slotsOf(this.hashes, 2 * this.slots.length);
+    const old = this.table;
+    const table = new Int32Array(2 * old.length);
+    const last = table.length - 4;
+    for (let from = 0; from < old.length; from += 4) {
+      if (old[from + 3] === 0) continue;
+      let at = (old[from]! << 2) & last;
+      while (table[at + 3] !== 0) at = (at + 4) & last;
+      table.set(old.subarray(from, from + 4), at);
+    }
+    this.table = table;
   }
 
   private count(id: number): void {
