@@ -163,10 +163,6 @@ export class TermTable {
   }
 }
 
-/** Calls `visit` with each term and its count, in order of first use. */
-export function eachTerm([terms, counts]: TermCounts, visit: (term: string, count: number) => void): void {
-  if (counts.length) terms.split(' ').forEach((term, k) => visit(term, counts[k]!));
-}
 /** What the index reads of the catalogue: cause titles and service names. */
 export type SearchCatalog = Pick<Catalog, 'causes' | 'services'>;
 
