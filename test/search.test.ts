@@ -150,6 +150,12 @@ describe('the terms of what an incident was about', () => {
       { numRuns: 2000 },
     );
   });
+
+  it('tell apart words whose characters hash the same', () => {
+    const text = 'costarring liquid Declinate macallums declinate altarage zinke Liquid';
+    const p = { data: { title: text, summary: 'macallums' }, sections: [{ key: 'root cause', text: 'zinke' }] } as Parameters<typeof aboutTerms>[0];
+    expect(aboutTerms(p)).toEqual(counted(`${text}\nmacallums\nzinke`));
+  });
 });
 
 describe('the table of terms the search index numbers', () => {

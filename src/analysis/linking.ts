@@ -319,8 +319,9 @@ export interface NumberedTerms {
 
 /**
  * Terms as numbers, each incident's as a list of them with counts, and each number's document
- * frequency. Numbered in place in each incident's list of terms (see `TermTable`): half the time
- * of splitting the lists and numbering the terms through a Map (docs/profiles.md).
+ * frequency, in order of first use. Numbered in place in each incident's list of terms (see
+ * `TermTable`), without splitting the lists: similarity at 10,000 postmortems took 0.76-0.97 s
+ * this way against 0.90-1.17 s through `split` and a Map (docs/profiles.md).
  */
 function numberTerms(incidents: readonly SimilarityInput[]): NumberedTerms {
   const table = new TermTable();

@@ -58,8 +58,9 @@ export function possibleRecurrences(profiles: readonly Profiled[]): Diagnostic[]
 }
 
 /**
- * Packed terms as `similarIncidents` numbers terms (`termNumbers`, keyed here by each term's
- * four-character hash): the same hash, the same number; each number's count is its document frequency.
+ * Packed terms numbered as `similarIncidents` numbers terms, in order of first use (keyed here
+ * by each term's four-character hash): the same hash, the same number; each number's count is
+ * its document frequency.
  */
 export function numberPacked(abouts: readonly PackedTerms[]): NumberedTerms {
   const numbers = termNumbers();

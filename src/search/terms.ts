@@ -266,7 +266,7 @@ class Vocabulary {
   private entries = 0;
   private chars = new Uint16Array(1 << 15);
   private charsEnd = 0;
-  /** The text being counted, a character code each (see `scan`). */
+  /** The text being counted, a character code each (see `scan`); as long as the longest text counted so far. */
   private units = new Uint16Array(1024);
 
   /** A word's term, or undefined to leave the word out. */
