@@ -204,8 +204,9 @@ export function fieldTexts(p: Countable, catalog: SearchCatalog): Record<SearchF
 export function documentTerms(p: Countable, catalog: SearchCatalog): DocumentTerms {
   const sources = fieldSources(p, catalog);
   const counted = (text: string): TermCounts => {
-    searchVocabulary.countWords(text);
-    return searchVocabulary.take();
+    const search = vocabulary('search');
+    search.countWords(text);
+    return search.take();
   };
   return Object.fromEntries(Object.keys(FIELDS).map((field) => [field, counted(sources[field as SearchField])])) as DocumentTerms;
 }
@@ -430,13 +431,23 @@ class Vocabulary {
   }
 }
 
-/** The index's terms. */
-const searchVocabulary = new Vocabulary(indexTerm);
-/** What similarity counts: the index's terms but single characters and numbers. */
-const aboutVocabulary = new Vocabulary((word) => {
-  const term = indexTerm(word);
-  return term !== undefined && term.length > 1 && !/^\d+$/.test(term) ? term : undefined;
-});
+/**
+ * The vocabularies of this thread, made on first use: the search page's script imports this
+ * module for `words` and `FIELDS` only, and then neither they nor their class are in its bundle.
+ */
+let vocabularies: { search: Vocabulary; about: Vocabulary } | undefined;
+function vocabulary(which: 'search' | 'about'): Vocabulary {
+  vocabularies ??= {
+    /** The index's terms. */
+    search: new Vocabulary(indexTerm),
+    /** What similarity counts: the index's terms but single characters and numbers. */
+    about: new Vocabulary((word) => {
+      const term = indexTerm(word);
+      return term !== undefined && term.length > 1 && !/^\d+$/.test(term) ? term : undefined;
+    }),
+  };
+  return vocabularies[which];
+}
 
 /**
  * Terms of a text with their counts, in order of first use: lunr's own tokenizer and the
@@ -444,8 +455,9 @@ const aboutVocabulary = new Vocabulary((word) => {
  */
 function countedTerms(text: string): TermCounts {
   // As lunr.tokenizer splits a string, without making a token object of each word.
-  aboutVocabulary.countTokens(text);
-  return aboutVocabulary.take();
+  const about = vocabulary('about');
+  about.countTokens(text);
+  return about.take();
 }
 
 /** The text that says what an incident was about: its summary and root cause. */
